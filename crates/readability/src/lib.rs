@@ -1,0 +1,3 @@
+//! Main-content extraction that makes the choices of Mozilla Readability.js 0.3.0.
+//!
+//! Not for: Markdown rendering or charset decoding.
