@@ -1,3 +1,369 @@
 //! A polite client for Wayback-compatible archives: CDX listing and raw `id_` playback.
 //!
+//! Every request goes through two rate-limit pools (CDX and playback), one shared keep-alive
+//! connection pool, and a circuit breaker: a 429 pauses both pools and halves their rates, a
+//! second 429 within the window (or a streak of refused connections) stops the client, and from
+//! then on every call fails fast with an error saying when to retry.
+//!
 //! Not for: deciding which captures matter, converting HTML, or storing anything.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), wayback::WaybackError> {
+//! use wayback::{ArchiveConfig, CdxQuery, WaybackClient};
+//! let client = WaybackClient::new(ArchiveConfig::default())?;
+//! let mut captures = client.captures(CdxQuery::new("example.com/privacy").collapse("digest"));
+//! while let Some(capture) = captures.next().await {
+//!     let capture = capture?;
+//!     let memento = client
+//!         .fetch(&capture.original, &capture.timestamp, Some(&capture.digest))
+//!         .await?;
+//!     println!("{} {} {} bytes", capture.timestamp, memento.status, memento.body.len());
+//! }
+//! # Ok(()) }
+//! ```
+
+mod cdx;
+mod client;
+mod config;
+mod error;
+mod playback;
+mod politeness;
+mod time;
+
+use std::collections::{HashSet, VecDeque};
+
+pub use cdx::{Capture, CdxQuery, MatchType};
+pub use client::ClientStats;
+pub use config::{ArchiveConfig, CdxFormat};
+pub use error::WaybackError;
+pub use playback::{DigestCheck, Memento, MementoLink, Redirect, RedirectKind, sha1_base32};
+pub use politeness::{Halt, Pool};
+pub use time::{pad_timestamp, validate_bound};
+
+use crate::client::Transport;
+use crate::playback::{MAX_HOPS, MementoParts};
+
+/// A client of one archive. Cheap to share by reference across tasks.
+pub struct WaybackClient {
+    config: ArchiveConfig,
+    base: url::Url,
+    transport: Transport,
+}
+
+impl WaybackClient {
+    /// Builds a client; fails on an invalid base URL.
+    pub fn new(config: ArchiveConfig) -> Result<WaybackClient, WaybackError> {
+        let base = url::Url::parse(&config.base_url).map_err(|error| {
+            WaybackError::InvalidInput(format!(
+                "archive base URL {:?} is invalid ({error}); use e.g. https://web.archive.org",
+                config.base_url
+            ))
+        })?;
+        if !matches!(base.scheme(), "http" | "https") || base.host_str().is_none() {
+            return Err(WaybackError::InvalidInput(format!(
+                "archive base URL {:?} must be http(s)://host[:port]",
+                config.base_url
+            )));
+        }
+        let transport = Transport::new(&config)?;
+        Ok(WaybackClient {
+            config,
+            base,
+            transport,
+        })
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &ArchiveConfig {
+        &self.config
+    }
+
+    /// Counters so far.
+    pub fn stats(&self) -> ClientStats {
+        self.transport.counters.snapshot()
+    }
+
+    /// Why the client stopped, if it did; persist it to make a restarted run wait too.
+    pub fn halted(&self) -> Option<Halt> {
+        self.transport.polite.halt()
+    }
+
+    /// Starts listing the captures matching `query`, one page in memory at a time.
+    pub fn captures(&self, query: CdxQuery) -> CaptureStream<'_> {
+        CaptureStream {
+            client: self,
+            query,
+            buffer: VecDeque::new(),
+            resume_key: None,
+            seen_keys: HashSet::new(),
+            pages: 0,
+            emitted: 0,
+            previous: None,
+            finished: false,
+            skipped: 0,
+        }
+    }
+
+    fn endpoint(&self, path: &str) -> String {
+        format!("{}{}", self.config.base_url.trim_end_matches('/'), path)
+    }
+
+    /// The `id_` playback URL of a capture.
+    pub fn playback_url(&self, timestamp: &str, original: &str) -> String {
+        format!(
+            "{}/{}id_/{}",
+            self.endpoint(&self.config.playback_prefix),
+            timestamp,
+            escape_for_request_line(original)
+        )
+    }
+
+    fn same_origin(&self, url: &url::Url) -> bool {
+        url.scheme() == self.base.scheme()
+            && url.host_str() == self.base.host_str()
+            && url.port_or_known_default() == self.base.port_or_known_default()
+    }
+
+    /// Downloads one capture's raw bytes. `timestamp` has 4 to 14 digits (padded to the start
+    /// of the period); `expected_digest` (from CDX) is compared with what arrives.
+    ///
+    /// Follows the archive's nearest-capture redirects and archived 3xx captures, only inside
+    /// the archive. The archive's own "not archived" and "excluded" answers are errors, never
+    /// content; archived 4xx/5xx captures are mementos with their status.
+    pub async fn fetch(
+        &self,
+        original_url: &str,
+        timestamp: &str,
+        expected_digest: Option<&str>,
+    ) -> Result<Memento, WaybackError> {
+        if original_url.trim().is_empty()
+            || original_url
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control())
+        {
+            return Err(WaybackError::InvalidInput(format!(
+                "{original_url:?} is not a URL to fetch"
+            )));
+        }
+        let requested = pad_timestamp(timestamp)?;
+        let span = tracing::info_span!("fetch", url = original_url, timestamp = %requested);
+        let _entered = span.enter();
+        let first = self.playback_url(&requested, original_url);
+        let mut url = first.clone();
+        let mut redirects = Vec::new();
+        let mut visited = HashSet::new();
+        loop {
+            if !visited.insert(url.clone()) || redirects.len() >= MAX_HOPS {
+                return Err(WaybackError::RedirectLoop {
+                    url: first,
+                    hops: redirects.len(),
+                });
+            }
+            let response = self.transport.get(Pool::Playback, &url).await?;
+            let location = response
+                .headers
+                .get("location")
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned);
+            let is_redirect = (300..400).contains(&response.status) && location.is_some();
+            if is_redirect {
+                let location = location.unwrap_or_default();
+                let current = url::Url::parse(&url).map_err(|error| WaybackError::BadResponse {
+                    url: url.clone(),
+                    detail: error.to_string(),
+                })?;
+                let target =
+                    current
+                        .join(&location)
+                        .map_err(|_| WaybackError::RedirectOutsideArchive {
+                            from: url.clone(),
+                            location: location.clone(),
+                        })?;
+                if !self.same_origin(&target) {
+                    return Err(WaybackError::RedirectOutsideArchive {
+                        from: url,
+                        location,
+                    });
+                }
+                let kind = if response.is_memento() {
+                    RedirectKind::Archived
+                } else {
+                    RedirectKind::NearestCapture
+                };
+                tracing::debug!(status = response.status, ?kind, to = %target, "redirect");
+                redirects.push(Redirect {
+                    from: url.clone(),
+                    to: target.to_string(),
+                    status: response.status,
+                    kind,
+                });
+                url = target.to_string();
+                continue;
+            }
+            if !response.is_memento() {
+                return Err(playback::classify_non_memento(
+                    &url,
+                    original_url,
+                    &requested,
+                    response.status,
+                    &response.headers,
+                    &response.body,
+                ));
+            }
+            return playback::build_memento(
+                MementoParts {
+                    original_url,
+                    requested_timestamp: &requested,
+                    final_url: url,
+                    redirects,
+                    expected_digest,
+                },
+                response.status,
+                &response.headers,
+                response.body,
+            );
+        }
+    }
+}
+
+/// Escapes only what cannot go in a request line (spaces, quotes, brackets, controls); the
+/// archive expects the original URL otherwise verbatim.
+fn escape_for_request_line(original: &str) -> String {
+    let mut out = String::with_capacity(original.len());
+    for c in original.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '"' => out.push_str("%22"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '[' => out.push_str("%5B"),
+            ']' => out.push_str("%5D"),
+            '`' => out.push_str("%60"),
+            '{' => out.push_str("%7B"),
+            '}' => out.push_str("%7D"),
+            '|' => out.push_str("%7C"),
+            '\\' => out.push_str("%5C"),
+            '^' => out.push_str("%5E"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A CDX listing in progress: pages are fetched by resume key as the caller reads, so at most
+/// one page is held in memory. Read it with [`CaptureStream::next`].
+pub struct CaptureStream<'a> {
+    client: &'a WaybackClient,
+    query: CdxQuery,
+    buffer: VecDeque<Capture>,
+    resume_key: Option<String>,
+    seen_keys: HashSet<String>,
+    pages: u32,
+    emitted: u64,
+    previous: Option<Capture>,
+    finished: bool,
+    skipped: usize,
+}
+
+impl CaptureStream<'_> {
+    /// The next capture, `None` at the end of the listing. After an error the stream ends.
+    pub async fn next(&mut self) -> Option<Result<Capture, WaybackError>> {
+        loop {
+            if self.query.limit.is_some_and(|limit| self.emitted >= limit) {
+                return None;
+            }
+            if let Some(capture) = self.buffer.pop_front() {
+                // The archive can repeat a row across page boundaries: skip exact repeats.
+                if self.previous.as_ref() == Some(&capture) {
+                    continue;
+                }
+                self.previous = Some(capture.clone());
+                self.emitted += 1;
+                return Some(Ok(capture));
+            }
+            if self.finished {
+                return None;
+            }
+            if let Err(error) = self.fetch_page().await {
+                self.finished = true;
+                return Some(Err(error));
+            }
+        }
+    }
+
+    /// Pages requested so far.
+    pub fn pages(&self) -> u32 {
+        self.pages
+    }
+
+    /// Rows skipped because they could not be read.
+    pub fn skipped_rows(&self) -> usize {
+        self.skipped
+    }
+
+    async fn fetch_page(&mut self) -> Result<(), WaybackError> {
+        let config = &self.client.config;
+        if self.pages >= config.max_cdx_pages {
+            return Err(WaybackError::BadResponse {
+                url: self.client.endpoint(&config.cdx_path),
+                detail: format!(
+                    "listing still going after {} pages; stopped (raise max_cdx_pages)",
+                    self.pages
+                ),
+            });
+        }
+        let mut params = self.query.params()?;
+        let remaining = self.query.limit.map(|limit| limit - self.emitted);
+        let page_size = u64::from(config.cdx_page_size.max(1));
+        let page_size = remaining.map_or(page_size, |r| r.min(page_size));
+        params.push(("limit", page_size.to_string()));
+        params.push(("showResumeKey", "true".into()));
+        if config.cdx_format == CdxFormat::Json {
+            params.push(("output", "json".into()));
+        }
+        if let Some(key) = &self.resume_key {
+            params.push(("resumeKey", key.clone()));
+        }
+        let mut url =
+            url::Url::parse(&self.client.endpoint(&config.cdx_path)).map_err(|error| {
+                WaybackError::InvalidInput(format!("CDX endpoint is invalid: {error}"))
+            })?;
+        url.query_pairs_mut()
+            .extend_pairs(params.iter().map(|(k, v)| (*k, v.as_str())));
+        let url = url.to_string();
+        self.pages += 1;
+        let response = self.client.transport.get(Pool::Cdx, &url).await?;
+        if response.status != 200 {
+            let body = String::from_utf8_lossy(&response.body);
+            if body.contains("AdministrativeAccessControlException")
+                || body.contains("Blocked Site")
+            {
+                return Err(WaybackError::BlockedBySite {
+                    url: self.query.url.clone(),
+                });
+            }
+            let snippet: String = body.trim().chars().take(160).collect();
+            return Err(WaybackError::BadResponse {
+                url,
+                detail: format!("HTTP {}: {snippet}", response.status),
+            });
+        }
+        let (body, _note) = playback::decode_content_encoding(&response.headers, response.body);
+        let page = cdx::parse_page(&body, &url)?;
+        self.skipped += page.skipped;
+        if page.skipped > 0 {
+            tracing::warn!(skipped = page.skipped, "unreadable CDX rows skipped");
+        }
+        self.buffer.extend(page.captures);
+        match page.resume_key {
+            Some(key) if self.seen_keys.insert(key.clone()) => self.resume_key = Some(key),
+            Some(key) => {
+                tracing::warn!(%key, "resume key repeated: listing stopped");
+                self.finished = true;
+            }
+            None => self.finished = true,
+        }
+        Ok(())
+    }
+}
