@@ -153,7 +153,7 @@ impl Transport {
                     Err(AttemptError::Fatal(error)) => return Err(error),
                     Err(AttemptError::Refused(detail)) => {
                         if let Some(halt) = self.polite.on_refused() {
-                            tracing::error!(%detail, "connections refused: the client stops");
+                            tracing::debug!(%detail, "connections refused: the client stops");
                             return Err(halt.to_error());
                         }
                         detail
@@ -168,7 +168,7 @@ impl Transport {
                     });
                 }
                 let delay = self.retry_base.saturating_mul(1 << (attempt - 1).min(16));
-                tracing::warn!(attempt, %detail, delay_secs = delay.as_secs_f64(), "transient failure, retrying");
+                tracing::info!(attempt, %detail, delay_secs = delay.as_secs_f64(), "transient failure, retrying");
                 self.counters.retries.fetch_add(1, Ordering::Relaxed);
                 tokio::time::sleep(delay).await;
             }

@@ -25,8 +25,8 @@ pub enum WaybackError {
         /// When it is safe to try again.
         retry_at: SystemTime,
     },
-    /// The archive refused connections repeatedly: its firewall is blocking this address.
-    #[error("the archive refused {streak} connections in a row (a firewall block); stopped: retry after {}", crate::time::describe(*retry_at))]
+    /// The archive refused connections repeatedly: it is down or its firewall blocks us.
+    #[error("the archive refused {streak} connections in a row (it is down, or its firewall is blocking this address); stopped: retry after {}", crate::time::describe(*retry_at))]
     ArchiveRefusing {
         /// Refused connections in a row.
         streak: u32,

@@ -1,0 +1,119 @@
+//! Command-line interface definition (clap).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Rebuilds the history of websites' privacy policies from the Wayback Machine.
+///
+/// Every command talks to a Wayback-compatible archive (by default https://web.archive.org,
+/// politely rate-limited); point it elsewhere with --archive or the config file.
+#[derive(Debug, Parser)]
+#[command(
+    name = "crawler",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Configuration file (TOML). Defaults to config/crawler.toml when it exists.
+    #[arg(long, global = true, env = "CRAWLER_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Base URL of the Wayback-compatible archive, e.g. http://127.0.0.1:8089
+    #[arg(long, global = true, env = "CRAWLER_ARCHIVE", value_name = "URL")]
+    pub archive: Option<String>,
+    /// More log output (-v info, -vv debug, -vvv trace). RUST_LOG overrides it.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Log format on stderr.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the archive's captures of a URL (one per line, or JSON lines).
+    Captures(CapturesArgs),
+    /// Download one raw capture through its id_ URL.
+    Fetch(FetchArgs),
+}
+
+/// Arguments of `crawler captures`.
+#[derive(Debug, Args)]
+pub struct CapturesArgs {
+    /// The URL (or host, with --match host/domain) to list.
+    pub url: String,
+    /// First capture time, 4 to 14 digits (YYYY[MM[DD[hh[mm[ss]]]]]), inclusive.
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub from: Option<String>,
+    /// Last capture time, 4 to 14 digits, inclusive (a partial date means the end of that period).
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub to: Option<String>,
+    /// How the URL is matched.
+    #[arg(long = "match", value_enum, default_value_t = MatchArg::Exact)]
+    pub match_type: MatchArg,
+    /// Drop captures equal to the previous one: digest, urlkey, year, month, day, hour,
+    /// or any CDX collapse spec such as `timestamp:6`. Repeatable.
+    #[arg(long, value_name = "FIELD")]
+    pub collapse: Vec<String>,
+    /// Only captures with this HTTP status (e.g. 200); prefix with ! to exclude.
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<String>,
+    /// Raw CDX filters `[!]field:regex`, repeatable (e.g. `mimetype:text/html`).
+    #[arg(long, value_name = "FILTER")]
+    pub filter: Vec<String>,
+    /// Stop after this many captures.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
+    /// Write JSON lines instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The CLI's names for CDX match types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MatchArg {
+    /// This URL only (http/https and www. variants included).
+    Exact,
+    /// Every URL starting with this one.
+    Prefix,
+    /// Every URL on this host.
+    Host,
+    /// Every URL on this domain and its subdomains.
+    Domain,
+}
+
+/// Arguments of `crawler fetch`.
+#[derive(Debug, Args)]
+pub struct FetchArgs {
+    /// The original URL of the page.
+    pub url: String,
+    /// Capture time, 4 to 14 digits; the archive serves the nearest capture.
+    #[arg(long, value_name = "TIMESTAMP")]
+    pub at: String,
+    /// Write the body to this file instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Decode the body to UTF-8 text (from the HTTP charset, BOM, <meta> or detection).
+    #[arg(long)]
+    pub text: bool,
+}
