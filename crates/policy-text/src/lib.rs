@@ -8,3 +8,138 @@ mod markdown;
 mod tokens;
 
 pub use markdown::render_article;
+
+use std::sync::LazyLock;
+
+/// A converted policy page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyDocument {
+    /// The page's `<title>` as `document.title` reads it; `None` when the page has none.
+    pub title: Option<String>,
+    /// The corpus-style Markdown, header included.
+    pub markdown: String,
+    /// The encoding the bytes were decoded from.
+    pub encoding: &'static str,
+}
+
+/// Why a page could not be converted.
+#[derive(Debug, thiserror::Error)]
+pub enum ConvertError {
+    /// The snapshot URL is not a Wayback `id_` URL with a 14-digit timestamp.
+    #[error("snapshot URL {0:?} is not like https://web.archive.org/web/YYYYMMDDhhmmssid_/URL")]
+    BadSnapshotUrl(String),
+    /// The snapshot URL could not serve as the base of relative links.
+    #[error(transparent)]
+    Readability(#[from] readability::ReadabilityError),
+}
+
+/// Converts an archived page to the corpus Markdown. `content_type` is the HTTP header, if
+/// known (for the charset); `domain` is the site the policy belongs to; `snapshot_url` is the
+/// capture's `id_` URL, written in the header and used as the base of relative links.
+pub fn convert(
+    html_bytes: &[u8],
+    content_type: Option<&str>,
+    domain: &str,
+    snapshot_url: &str,
+) -> Result<PolicyDocument, ConvertError> {
+    let date = snapshot_date(snapshot_url)
+        .ok_or_else(|| ConvertError::BadSnapshotUrl(snapshot_url.to_owned()))?;
+    let decoded = charset::decode_html(html_bytes, content_type);
+    let article = readability::extract(&decoded.text, snapshot_url)?;
+    let (title, body) = match &article {
+        Some(article) => (
+            article.document_title.as_deref().map(document_title),
+            render_article(&article.content_html),
+        ),
+        None => (first_title(&decoded.text), render_article("")),
+    };
+    let markdown = format!(
+        "> *The following text is extracted and transformed from the {domain} privacy policy that was archived on {date}. Please check the [original snapshot on the Wayback Machine]({snapshot_url}) for the most accurate reproduction.*\n\n# {}\n\n{body}",
+        title.as_deref().unwrap_or("None")
+    );
+    Ok(PolicyDocument {
+        title,
+        markdown,
+        encoding: decoded.encoding.name(),
+    })
+}
+
+/// `document.title`: ASCII whitespace collapsed to single spaces and stripped.
+fn document_title(raw: &str) -> String {
+    raw.split([' ', '\t', '\n', '\u{c}', '\r'])
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The first `<title>` of a page Readability gave up on.
+fn first_title(html: &str) -> Option<String> {
+    let document = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse("title").ok()?;
+    document
+        .select(&selector)
+        .next()
+        .map(|title| document_title(&title.text().collect::<String>()))
+}
+
+/// `YYYY-MM-DD` from `/web/YYYYMMDDhhmmssid_/`.
+fn snapshot_date(snapshot_url: &str) -> Option<String> {
+    static TIMESTAMP: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"/(\d{4})(\d{2})(\d{2})\d{6}(?:[a-z]{2}_)?/")
+            .expect("a constant, valid pattern")
+    });
+    let caps = TIMESTAMP.captures(snapshot_url)?;
+    Some(format!("{}-{}-{}", &caps[1], &caps[2], &caps[3]))
+}
+
+/// The corpus's snapshot URL for a capture: `{archive}/web/{timestamp}id_/{quote(url)}`, where
+/// `quote` is Python's `urllib.parse.quote` with `/` safe.
+pub fn snapshot_url(archive: &str, timestamp: &str, original_url: &str) -> String {
+    let mut quoted = String::with_capacity(original_url.len() + 8);
+    for byte in original_url.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'.' | b'-' | b'~' | b'/') {
+            quoted.push(byte as char);
+        } else {
+            quoted.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    format!(
+        "{}/web/{timestamp}id_/{quoted}",
+        archive.trim_end_matches('/')
+    )
+}
+
+/// The leading comment of a corpus `.html` file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorpusHeader {
+    /// The site domain.
+    pub domain: String,
+    /// The capture date, `YYYY-MM-DD`.
+    pub date: String,
+    /// The snapshot URL.
+    pub snapshot_url: String,
+}
+
+/// Splits a corpus `.html` file into its header comment and the page that follows it.
+pub fn split_corpus_file(text: &str) -> Option<(CorpusHeader, &str)> {
+    static HEADER: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"\A<!--The following is the downloaded HTML source of the (\S+) privacy policy that was archived on (\d{4}-\d{2}-\d{2})\.\n Please check the original snapshot on the Wayback Machine \((\S+)\) for the most accurate reproduction\.-->\n\n")
+            .expect("a constant, valid pattern")
+    });
+    let caps = HEADER.captures(text)?;
+    let end = caps.get(0)?.end();
+    Some((
+        CorpusHeader {
+            domain: caps[1].to_owned(),
+            date: caps[2].to_owned(),
+            snapshot_url: caps[3].to_owned(),
+        },
+        &text[end..],
+    ))
+}
+
+/// Line-level similarity in [0, 1]: `2·M / T` where `M` counts the lines of the longest
+/// matching alignment and `T` the lines of both texts (`similar`'s ratio over lines).
+pub fn line_similarity(a: &str, b: &str) -> f64 {
+    f64::from(similar::TextDiff::from_lines(a, b).ratio())
+}
