@@ -55,6 +55,49 @@ pub enum Command {
     Captures(CapturesArgs),
     /// Download one raw capture through its id_ URL.
     Fetch(FetchArgs),
+    /// Convert an archived policy page to the reference corpus's Markdown.
+    Convert(ConvertArgs),
+    /// Convert every X.html in a folder and compare it with X.md.
+    ///
+    /// Prints one line per pair (similarity, first differing line) and a summary line
+    /// `corpus-check: N pairs, E exact, median similarity S, mean similarity M`.
+    /// Similarity is the line-level ratio 2*M/T in [0, 1], where M is the number of lines the
+    /// two files share in their longest matching alignment and T the total number of lines in
+    /// both (the `similar` crate's ratio over lines; 1 means identical line sequences).
+    /// Exits 0 whatever the scores: it is a measuring tool.
+    CorpusCheck(CorpusCheckArgs),
+    /// Measure throughput (see `crawler bench convert --help`).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+/// What `crawler bench` measures.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Converter throughput on a folder of HTML pages, on one core, against the Python pipeline.
+    ///
+    /// Converts every X.html in DIR (a corpus comment header is honoured) REPEAT times after a
+    /// warm-up pass and prints MB/s of HTML in, the peak memory after the first and the last pass
+    /// (flat memory means no growth with page count) and, when the oracle environment exists
+    /// (tools/setup-oracle.sh), the same pages through readability-lxml + html2text 2020.1.16 in
+    /// Python, with the speed ratio.
+    Convert(BenchConvertArgs),
+}
+
+/// Arguments of `crawler bench convert`.
+#[derive(Debug, Args)]
+pub struct BenchConvertArgs {
+    /// Folder of X.html pages.
+    pub dir: PathBuf,
+    /// Timed passes over the folder.
+    #[arg(long, default_value_t = 20)]
+    pub repeat: u32,
+    /// The oracle environment holding the Python pipeline (tools/setup-oracle.sh makes it).
+    #[arg(long, value_name = "DIR", default_value = "tools/oracle-env")]
+    pub python_env: PathBuf,
+    /// Skip the Python pipeline.
+    #[arg(long)]
+    pub no_python: bool,
 }
 
 /// Arguments of `crawler captures`.
@@ -116,4 +159,25 @@ pub struct FetchArgs {
     /// Decode the body to UTF-8 text (from the HTTP charset, BOM, <meta> or detection).
     #[arg(long)]
     pub text: bool,
+}
+
+/// Arguments of `crawler convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The archived HTML file.
+    pub file: PathBuf,
+    /// Domain named in the header line (read from the corpus comment header when absent).
+    #[arg(long)]
+    pub domain: Option<String>,
+    /// Snapshot URL (`https://web.archive.org/web/TSid_/...`): the header's link and the base of
+    /// relative links (read from the corpus comment header when absent).
+    #[arg(long, value_name = "URL")]
+    pub snapshot: Option<String>,
+}
+
+/// Arguments of `crawler corpus-check`.
+#[derive(Debug, Args)]
+pub struct CorpusCheckArgs {
+    /// Folder holding X.html / X.md pairs.
+    pub dir: PathBuf,
 }

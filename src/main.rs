@@ -61,5 +61,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Captures(args) => commands::captures::run(&settings, args),
         Command::Fetch(args) => commands::fetch::run(&settings, args),
+        Command::Convert(args) => commands::convert::run(args),
+        Command::CorpusCheck(args) => commands::corpus_check::run(args),
+        Command::Bench(cli::BenchCommand::Convert(args)) => commands::bench::convert(args),
     }
 }

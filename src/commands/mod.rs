@@ -1,6 +1,9 @@
 //! One module per subcommand, and what they share.
 
+pub mod bench;
 pub mod captures;
+pub mod convert;
+pub mod corpus_check;
 pub mod fetch;
 
 use crate::UsageError;

@@ -103,6 +103,9 @@ impl Renderer {
         if self.quiet > 0 && !end {
             return;
         }
+        if self.abbr_title.is_some() {
+            self.abbr_text.push_str(s);
+        }
         let mut s = s.to_owned();
         if text && !self.in_pre {
             let mut collapsed = String::with_capacity(s.len());
@@ -377,9 +380,6 @@ impl Renderer {
     fn text(&mut self, mut s: String, entity: bool) {
         if s.is_empty() || self.quiet > 0 {
             return;
-        }
-        if self.abbr_title.is_some() {
-            self.abbr_text.push_str(&s);
         }
         if self.stressed {
             s = s.trim_matches(is_space).to_owned();

@@ -20,9 +20,13 @@ fn every_corpus_pair_is_reproduced_byte_for_byte() {
         let text = std::fs::read_to_string(path).expect("read page");
         let expected = std::fs::read_to_string(path.with_extension("md")).expect("read markdown");
         let (header, page) = policy_text::split_corpus_file(&text).expect("corpus header");
-        let document =
-            policy_text::convert(page.as_bytes(), None, &header.domain, &header.snapshot_url)
-                .expect("converts");
+        let document = policy_text::convert(
+            page.as_bytes(),
+            Some("text/html; charset=utf-8"),
+            &header.domain,
+            &header.snapshot_url,
+        )
+        .expect("converts");
         if document.markdown != expected {
             let line = document
                 .markdown

@@ -284,6 +284,58 @@ impl Dom {
         out
     }
 
+    /// Calls `visit` on every text node of `id`'s subtree, in document order.
+    fn for_each_text(&self, id: NodeId, mut visit: impl FnMut(&str)) {
+        let mut stack = vec![id];
+        while let Some(node) = stack.pop() {
+            match &self.nodes[node].kind {
+                Kind::Text(text) => visit(text),
+                Kind::Element { .. } | Kind::Document => {
+                    stack.extend(self.nodes[node].children.iter().rev().copied())
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The JavaScript length of Readability's `_getInnerText(id)` (trimmed, whitespace runs of
+    /// two or more made one space), computed without building the string: every interior
+    /// whitespace run counts one unit, whatever its length.
+    pub fn normalized_len(&self, id: NodeId) -> usize {
+        let (mut len, mut seen_text, mut in_space) = (0, false, false);
+        self.for_each_text(id, |text| {
+            for c in text.chars() {
+                if crate::js_space(c) {
+                    in_space = true;
+                } else {
+                    if in_space && seen_text {
+                        len += 1;
+                    }
+                    in_space = false;
+                    seen_text = true;
+                    len += c.len_utf16();
+                }
+            }
+        });
+        len
+    }
+
+    /// Commas in `textContent`.
+    pub fn comma_count(&self, id: NodeId) -> usize {
+        let mut count = 0;
+        self.for_each_text(id, |text| count += text.matches(',').count());
+        count
+    }
+
+    /// Whether `textContent` holds anything but JavaScript whitespace (stops at the first).
+    pub fn has_visible_text(&self, id: NodeId) -> bool {
+        let mut found = false;
+        self.for_each_text(id, |text| {
+            found = found || text.chars().any(|c| !crate::js_space(c))
+        });
+        found
+    }
+
     /// A deep copy of `id`'s children, appended to `target`.
     pub fn clone_children_into(&mut self, source: NodeId, target: NodeId) {
         let mut stack: Vec<(NodeId, NodeId)> = self.nodes[source]

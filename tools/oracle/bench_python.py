@@ -1,0 +1,35 @@
+"""python bench_python.py DIR REPEAT: the Python pipeline the corpus style comes from, timed.
+
+For every X.html in DIR (corpus comment header stripped): readability-lxml's Document(page).summary()
+(the PyPI Readability implementation) then html2text 2020.1.16 (body_width=0, ignore_images), on one
+core, REPEAT passes after one warm-up pass. Prints one line:
+    python-pipeline: PAGES pages, BYTES bytes, SECONDS s, MBPS MB/s
+Run with tools/oracle-env/venv/bin/python (tools/setup-oracle.sh installs it).
+"""
+import os, re, sys, time
+import html2text
+from readability import Document
+
+HDR = re.compile(r'<!--The following is the downloaded HTML source of .*?-->\n\n', re.S)
+
+def main(directory, repeat):
+    pages = []
+    for name in sorted(os.listdir(directory)):
+        if name.endswith('.html'):
+            text = open(os.path.join(directory, name), encoding='utf-8', errors='replace').read()
+            m = HDR.match(text)
+            pages.append(text[m.end():] if m else text)
+    def one_pass():
+        for page in pages:
+            h = html2text.HTML2Text(); h.body_width = 0; h.ignore_images = True
+            h.handle(Document(page).summary())
+    one_pass()
+    start = time.perf_counter()
+    for _ in range(repeat):
+        one_pass()
+    seconds = time.perf_counter() - start
+    total = sum(len(p.encode('utf-8')) for p in pages) * repeat
+    print(f"python-pipeline: {len(pages) * repeat} pages, {total} bytes, {seconds:.3f} s, {total / seconds / 1e6:.3f} MB/s")
+
+if __name__ == '__main__':
+    main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 3)
