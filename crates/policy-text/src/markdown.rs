@@ -449,6 +449,13 @@ fn escape_url(url: &str) -> String {
 /// `+` and `-` at the start of the chunk or of a line inside it.
 fn escape_markdown(text: &str) -> String {
     const PUNCTUATION: &str = "\\`*_{}[]()#+-.!";
+    // Most chunks need nothing: no backslash, no line break, and no digit, `+` or `-` first.
+    let first = text.trim_start_matches(is_space).chars().next();
+    if !text.contains(['\\', '\n'])
+        && !first.is_some_and(|c| c == '+' || c == '-' || is_decimal_digit(c))
+    {
+        return text.to_owned();
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 4);
     let mut line_start = true;

@@ -304,6 +304,21 @@ impl Dom {
     pub fn normalized_len(&self, id: NodeId) -> usize {
         let (mut len, mut seen_text, mut in_space) = (0, false, false);
         self.for_each_text(id, |text| {
+            if text.is_ascii() {
+                for &b in text.as_bytes() {
+                    if matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') {
+                        in_space = true;
+                    } else {
+                        if in_space && seen_text {
+                            len += 1;
+                        }
+                        in_space = false;
+                        seen_text = true;
+                        len += 1;
+                    }
+                }
+                return;
+            }
             for c in text.chars() {
                 if crate::js_space(c) {
                     in_space = true;
