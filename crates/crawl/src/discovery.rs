@@ -1,0 +1,463 @@
+//! The pure half of discovery: scoring links and URLs as privacy-policy candidates, grouping
+//! candidate captures into spans, and normalising URLs and domains. No I/O here.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use wayback::Capture;
+
+/// The words discovery looks for, in link texts and in URLs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Keywords {
+    /// Link texts that name a policy (lowercase; matched as whole text first, then contained).
+    pub link_texts: Vec<String>,
+    /// URL fragments of policy pages (lowercase, plain text; also the CDX filter).
+    pub url_parts: Vec<String>,
+}
+
+impl Default for Keywords {
+    fn default() -> Keywords {
+        Keywords {
+            link_texts: [
+                "privacy policy",
+                "privacy statement",
+                "privacy notice",
+                "privacy & cookies",
+                "privacy and cookies",
+                "privacy",
+                "datenschutz",
+                "datenschutzerklärung",
+                "politique de confidentialité",
+                "confidentialité",
+                "política de privacidad",
+                "privacidad",
+                "informativa sulla privacy",
+                "privacybeleid",
+            ]
+            .map(String::from)
+            .to_vec(),
+            url_parts: [
+                "privacy",
+                "datenschutz",
+                "confidentialit",
+                "privacidad",
+                "privacite",
+                "privatsphare",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
+}
+
+impl Keywords {
+    /// The CDX filter that keeps only URLs containing a keyword (case-insensitive).
+    pub fn cdx_filter(&self) -> String {
+        let alternatives: Vec<String> = self
+            .url_parts
+            .iter()
+            .map(|part| regex::escape(&part.to_lowercase()))
+            .collect();
+        format!("original:(?i).*({}).*", alternatives.join("|"))
+    }
+
+    /// How much a URL looks like a policy page by itself (0 when it does not at all).
+    pub fn url_score(&self, url: &str) -> f64 {
+        let Ok(parsed) = url::Url::parse(url) else {
+            return 0.0;
+        };
+        let path = parsed.path().to_lowercase();
+        if is_asset(&path) {
+            return 0.0;
+        }
+        let query = parsed.query().unwrap_or("").to_lowercase();
+        let haystack = format!("{path}?{query}");
+        let Some(part) = self
+            .url_parts
+            .iter()
+            .find(|p| haystack.contains(p.as_str()))
+        else {
+            return 0.0;
+        };
+        let mut score = 6.0;
+        let policy_words = ["policy", "policies", "statement", "notice", "erklarung"];
+        if part == "privacy" && policy_words.iter().any(|w| haystack.contains(w)) {
+            score += 2.0;
+        }
+        let depth = path.split('/').filter(|s| !s.is_empty()).count();
+        if depth > 3 {
+            score -= 2.0;
+        }
+        if !query.is_empty() && !self.url_parts.iter().any(|p| path.contains(p.as_str())) {
+            score -= 1.0;
+        }
+        score
+    }
+
+    /// How much a link (text and resolved URL) looks like the link to the policy.
+    pub fn link_score(&self, text: &str, url: &str) -> f64 {
+        let text = collapse_whitespace(text).to_lowercase();
+        let mut score = 0.0;
+        if self.link_texts.contains(&text) {
+            score += 12.0;
+        } else if let Some(k) = self.link_texts.iter().find(|k| text.contains(k.as_str())) {
+            score += if k.starts_with("privacy") || k.len() > 8 {
+                8.0
+            } else {
+                6.0
+            };
+            if text.chars().count() > 60 {
+                score -= 5.0;
+            }
+        }
+        let url_score = self.url_score(url);
+        if text.is_empty() {
+            // An image or icon link: the URL is all there is to go by.
+            return url_score;
+        }
+        score + url_score / 2.0
+    }
+}
+
+/// Minimum [`Keywords::link_score`] of a homepage link to be taken as the policy link.
+pub const LINK_THRESHOLD: f64 = 6.0;
+/// Minimum [`Keywords::url_score`] to choose a URL without a homepage link.
+pub const URL_THRESHOLD: f64 = 6.0;
+
+fn is_asset(path: &str) -> bool {
+    const ASSETS: [&str; 16] = [
+        ".css", ".js", ".png", ".jpg", ".jpeg", ".gif", ".ico", ".svg", ".woff", ".woff2", ".ttf",
+        ".pdf", ".xml", ".json", ".txt", ".zip",
+    ];
+    ASSETS.iter().any(|ext| path.ends_with(ext))
+}
+
+/// Whether a CDX row can hold a policy page (HTML, or a redirect to one).
+pub fn is_page_capture(capture: &Capture) -> bool {
+    let mime = capture.mimetype.to_ascii_lowercase();
+    let path_ok = url::Url::parse(&capture.original)
+        .map(|u| !is_asset(&u.path().to_lowercase()))
+        .unwrap_or(false);
+    path_ok
+        && (mime.contains("html")
+            || mime == "warc/revisit"
+            || mime == "unk"
+            || mime == "-"
+            || capture.status.is_some_and(|s| (300..400).contains(&s)))
+}
+
+/// `a b   c` from ` a\n b\tc `.
+pub fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The key under which two spellings of one page compare equal: host without `www.`, path
+/// without a trailing slash, and the query; scheme, case of the host, port 80/443 and fragment
+/// ignored (as the archive's SURT keys do).
+pub fn match_key(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let host = parsed.host_str()?.to_ascii_lowercase();
+    let host = strip_www(&host);
+    let path = parsed.path().trim_end_matches('/').to_lowercase();
+    Some(match parsed.query() {
+        Some(query) => format!("{host}{path}?{query}"),
+        None => format!("{host}{path}"),
+    })
+}
+
+fn strip_www(host: &str) -> &str {
+    match host.split_once('.') {
+        Some((first, rest))
+            if rest.contains('.')
+                && first
+                    .strip_prefix("www")
+                    .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            rest
+        }
+        _ => host,
+    }
+}
+
+/// Whether `host` is `domain` or one of its subdomains.
+pub fn host_in_domain(host: &str, domain: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host == domain || host.ends_with(&format!(".{domain}"))
+}
+
+/// The site part of a host for aliases: lowercase, without `www.`.
+pub fn site_of(host: &str) -> String {
+    strip_www(&host.trim_end_matches('.').to_ascii_lowercase()).to_owned()
+}
+
+/// Reads a domain as users type it (`Example.com`, `https://www.example.com/`, `example.com.`)
+/// into its canonical form (`example.com`).
+pub fn normalize_domain(input: &str) -> Result<String, String> {
+    let trimmed = input.trim();
+    let with_scheme = if trimmed.contains("://") {
+        trimmed.to_owned()
+    } else {
+        format!("http://{trimmed}")
+    };
+    let parsed = url::Url::parse(&with_scheme).map_err(|error| {
+        format!("{input:?} is not a domain ({error}); give one like example.com")
+    })?;
+    let host = match parsed.host() {
+        Some(url::Host::Domain(host)) => host.to_owned(),
+        _ => {
+            return Err(format!(
+                "{input:?} is not a domain name; give one like example.com"
+            ));
+        }
+    };
+    let host = site_of(&host);
+    if !host.contains('.') || host.len() > 253 {
+        return Err(format!(
+            "{input:?} is not a full domain name; give one like example.com"
+        ));
+    }
+    Ok(host)
+}
+
+/// A policy link found on a homepage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PolicyLink {
+    /// The resolved URL.
+    pub url: String,
+    /// The link text.
+    pub text: String,
+    /// Its [`Keywords::link_score`].
+    pub score: f64,
+}
+
+/// The links of a page that may lead to its privacy policy, best first.
+pub fn policy_links(html: &str, base_url: &str, keywords: &Keywords) -> Vec<PolicyLink> {
+    let Ok(base) = url::Url::parse(base_url) else {
+        return Vec::new();
+    };
+    let document = scraper::Html::parse_document(html);
+    let Ok(selector) = scraper::Selector::parse("a[href], area[href]") else {
+        return Vec::new();
+    };
+    let mut links: Vec<PolicyLink> = Vec::new();
+    for element in document.select(&selector) {
+        let Some(href) = element.value().attr("href") else {
+            continue;
+        };
+        let href = href.trim();
+        if href.starts_with('#') || href.starts_with("mailto:") || href.starts_with("javascript:") {
+            continue;
+        }
+        let Ok(mut resolved) = base.join(href) else {
+            continue;
+        };
+        if !matches!(resolved.scheme(), "http" | "https") {
+            continue;
+        }
+        resolved.set_fragment(None);
+        let mut text = collapse_whitespace(&element.text().collect::<String>());
+        if text.is_empty() {
+            text = element
+                .value()
+                .attr("title")
+                .map(collapse_whitespace)
+                .unwrap_or_default();
+        }
+        let score = keywords.link_score(&text, resolved.as_str());
+        if score >= LINK_THRESHOLD && !links.iter().any(|l| l.url == resolved.as_str()) {
+            links.push(PolicyLink {
+                url: resolved.to_string(),
+                text,
+                score,
+            });
+        }
+    }
+    links.sort_by(|a, b| b.score.total_cmp(&a.score));
+    links
+}
+
+/// A span of time over which the same set of candidate URLs had captures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    /// First candidate capture in the span.
+    pub start: String,
+    /// Last candidate capture in the span.
+    pub end: String,
+    /// Match keys of the candidate URLs alive in the span, sorted.
+    pub keys: Vec<String>,
+    /// Indexes (into the candidate list) of the captures in the span.
+    pub captures: Vec<usize>,
+}
+
+/// Groups candidate captures into spans: a URL is alive from its first to its last capture,
+/// and a new span starts whenever the set of live URLs changes.
+pub fn spans(candidates: &[Capture]) -> Vec<Span> {
+    let mut lifetimes: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for capture in candidates {
+        let Some(key) = match_key(&capture.original) else {
+            continue;
+        };
+        let entry = lifetimes
+            .entry(key)
+            .or_insert_with(|| (capture.timestamp.clone(), capture.timestamp.clone()));
+        if capture.timestamp < entry.0 {
+            entry.0 = capture.timestamp.clone();
+        }
+        if capture.timestamp > entry.1 {
+            entry.1 = capture.timestamp.clone();
+        }
+    }
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    order.sort_by(|&a, &b| {
+        (&candidates[a].timestamp, &candidates[a].original)
+            .cmp(&(&candidates[b].timestamp, &candidates[b].original))
+    });
+    let mut spans: Vec<Span> = Vec::new();
+    for index in order {
+        let capture = &candidates[index];
+        if match_key(&capture.original).is_none() {
+            continue;
+        }
+        let at = &capture.timestamp;
+        let keys: Vec<String> = lifetimes
+            .iter()
+            .filter(|(_, (first, last))| first <= at && at <= last)
+            .map(|(key, _)| key.clone())
+            .collect();
+        match spans.last_mut() {
+            Some(span) if span.keys == keys => {
+                span.end = at.clone();
+                span.captures.push(index);
+            }
+            _ => spans.push(Span {
+                start: at.clone(),
+                end: at.clone(),
+                keys,
+                captures: vec![index],
+            }),
+        }
+    }
+    spans
+}
+
+/// The midpoint of a span, as a 14-digit timestamp (to pick the nearest homepage sample).
+pub fn midpoint(start: &str, end: &str) -> u64 {
+    let a = start.parse::<u64>().unwrap_or(0);
+    let b = end.parse::<u64>().unwrap_or(a);
+    // Timestamps are not linear, but ordering is all that matters for "nearest".
+    a / 2 + b / 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn capture(url: &str, timestamp: &str) -> Capture {
+        Capture {
+            urlkey: String::new(),
+            timestamp: timestamp.into(),
+            original: url.into(),
+            mimetype: "text/html".into(),
+            status: Some(200),
+            digest: "D".into(),
+            length: None,
+        }
+    }
+
+    #[test]
+    fn domains_are_read_as_users_type_them() {
+        assert_eq!(
+            normalize_domain("Example.COM").as_deref(),
+            Ok("example.com")
+        );
+        assert_eq!(
+            normalize_domain("https://www.example.com/privacy").as_deref(),
+            Ok("example.com")
+        );
+        assert_eq!(
+            normalize_domain("shop.example.co.uk").as_deref(),
+            Ok("shop.example.co.uk")
+        );
+        assert!(normalize_domain("localhost").is_err());
+        assert!(normalize_domain("http://127.0.0.1/").is_err());
+        let error = normalize_domain("exa mple.com").expect_err("space");
+        assert!(error.contains("exa mple.com"), "{error}");
+    }
+
+    #[test]
+    fn match_keys_ignore_scheme_www_and_trailing_slash() {
+        assert_eq!(
+            match_key("http://www.Example.com/Privacy/"),
+            match_key("https://example.com/privacy")
+        );
+        assert_ne!(
+            match_key("http://example.com/privacy?a=1"),
+            match_key("http://example.com/privacy")
+        );
+        assert_eq!(match_key("not a url"), None);
+    }
+
+    #[test]
+    fn policy_links_are_found_by_text_and_url_and_ranked() {
+        let html = r##"<a href="/about">About us</a>
+            <a href="privacy.pl">Privacy Policy</a>
+            <a href="/blog/2019/why-privacy-matters-to-us-and-to-you-all-of-the-time-really">We think privacy matters a great deal to everyone who visits this site</a>
+            <a href="mailto:privacy@example.com">privacy@example.com</a>
+            <a href="/legal/datenschutz"><img alt="x"></a>"##;
+        let links = policy_links(html, "http://example.com/index.html", &Keywords::default());
+        assert_eq!(links[0].url, "http://example.com/privacy.pl");
+        assert_eq!(links[0].text, "Privacy Policy");
+        assert!(links.iter().all(|l| !l.url.starts_with("mailto")));
+        assert!(
+            links.iter().any(|l| l.url.ends_with("/legal/datenschutz")),
+            "{links:?}"
+        );
+    }
+
+    #[test]
+    fn urls_are_scored_and_assets_rejected() {
+        let k = Keywords::default();
+        assert!(k.url_score("http://a.com/privacy-policy") > k.url_score("http://a.com/privacy"));
+        assert!(k.url_score("http://a.com/privacy") >= URL_THRESHOLD);
+        assert_eq!(k.url_score("http://a.com/img/privacy.png"), 0.0);
+        assert_eq!(k.url_score("http://a.com/about"), 0.0);
+        assert!(k.cdx_filter().starts_with("original:(?i).*(privacy|"));
+    }
+
+    #[test]
+    fn spans_change_when_the_set_of_live_urls_changes() {
+        let candidates = [
+            capture("http://a.com/privacy.html", "20070101000000"),
+            capture("http://a.com/privacy.html", "20100101000000"),
+            capture("http://a.com/legal/privacy", "20090101000000"),
+            capture("http://a.com/legal/privacy", "20120101000000"),
+            capture("http://a.com/privacy.html", "20080101000000"),
+        ];
+        let spans = spans(&candidates);
+        let keys: Vec<Vec<&str>> = spans
+            .iter()
+            .map(|s| s.keys.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                vec!["a.com/privacy.html"],
+                vec!["a.com/legal/privacy", "a.com/privacy.html"],
+                vec!["a.com/legal/privacy"],
+            ]
+        );
+        assert_eq!(spans[0].captures, vec![0, 4]);
+        assert_eq!(spans[1].start, "20090101000000");
+        assert_eq!(spans[1].end, "20100101000000");
+        assert_eq!(spans[2].captures, vec![3]);
+    }
+
+    #[test]
+    fn hosts_belong_to_their_domain() {
+        assert!(host_in_domain("www.example.com", "example.com"));
+        assert!(host_in_domain("example.com", "example.com"));
+        assert!(!host_in_domain("badexample.com", "example.com"));
+        assert_eq!(site_of("WWW.Smartfocus.com"), "smartfocus.com");
+    }
+}

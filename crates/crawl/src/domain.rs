@@ -1,0 +1,882 @@
+//! One domain's crawl: discovery (listings, homepage reads, decisions) saved as a plan, then
+//! the plan's pending captures fetched, then the versions rebuilt from what is stored.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::Ordering;
+
+use futures_util::StreamExt;
+use store::{
+    Alias, CaptureRecord, Decision, Domain, FetchResult, InitialState, NewContent, NewVersion,
+    PendingCapture, Plan, Role,
+};
+use tracing::Instrument;
+use wayback::{Capture, CdxQuery, MatchType, Memento, WaybackError};
+
+use crate::discovery::{self, PolicyLink, Span, URL_THRESHOLD, match_key};
+use crate::{CrawlError, Crawler, DomainOutcome, Window, is_transient};
+
+/// A homepage capture read during discovery.
+struct HomepageRead {
+    capture: Capture,
+    result: FetchResult,
+    links: Vec<PolicyLink>,
+}
+
+/// Homepage reads of one discovery, with the budget left.
+struct Reads {
+    by_timestamp: BTreeMap<String, Option<HomepageRead>>,
+    budget: u32,
+}
+
+/// What fetching one pending capture did.
+enum Fetched {
+    Downloaded,
+    Reused,
+    Failed,
+    Halted,
+}
+
+impl Crawler {
+    pub(crate) async fn crawl_domain(
+        &self,
+        name: &str,
+        window: &Window,
+        run_id: i64,
+    ) -> Result<DomainOutcome, CrawlError> {
+        let span = tracing::info_span!("domain", domain = name);
+        self.crawl_domain_inner(name, window, run_id)
+            .instrument(span)
+            .await
+    }
+
+    async fn crawl_domain_inner(
+        &self,
+        name: &str,
+        window: &Window,
+        run_id: i64,
+    ) -> Result<DomainOutcome, CrawlError> {
+        let mut outcome = DomainOutcome {
+            domain: name.to_owned(),
+            state: "halted".into(),
+            versions_new: 0,
+            versions_total: 0,
+            captures_fetched: 0,
+            error: None,
+        };
+        if self.is_halted() {
+            return Ok(outcome);
+        }
+        let domain = self.with_store(|s| s.ensure_domain(name))?;
+        match self.discover(&domain, window).await {
+            Ok(plan) => {
+                let listed = self.with_store(|s| s.save_plan(domain.id, Some(run_id), &plan))?;
+                self.live
+                    .captures_listed
+                    .fetch_add(listed, Ordering::Relaxed);
+            }
+            Err(error) if error.is_halt() => {
+                outcome.error = Some(error.to_string());
+                return Ok(outcome);
+            }
+            Err(error) => {
+                let state = if matches!(error, WaybackError::BlockedBySite { .. }) {
+                    "blocked"
+                } else {
+                    "failed"
+                };
+                tracing::warn!(%error, "discovery failed");
+                self.live.errors.fetch_add(1, Ordering::Relaxed);
+                let message = error.to_string();
+                self.with_store(|s| s.set_domain_state(domain.id, state, Some(&message), true))?;
+                outcome.state = state.into();
+                outcome.error = Some(message);
+                outcome.versions_total = self.with_store(|s| s.versions(domain.id))?.len() as u64;
+                return Ok(outcome);
+            }
+        }
+        let (fetched, halted) = self.fetch_pending(&domain).await?;
+        outcome.captures_fetched = fetched;
+        let (new, total) = self.rebuild_versions(&domain).await?;
+        self.live.versions_new.fetch_add(new, Ordering::Relaxed);
+        outcome.versions_new = new;
+        outcome.versions_total = total;
+        if halted {
+            outcome.error = self.client.halted().map(|h| h.to_error().to_string());
+            return Ok(outcome);
+        }
+        self.with_store(|s| s.set_domain_state(domain.id, "ok", None, true))?;
+        outcome.state = "ok".into();
+        tracing::info!(new, total, fetched, "domain done");
+        Ok(outcome)
+    }
+
+    /// Lists what is new since the cursors and decides which captures are the policy.
+    async fn discover(&self, domain: &Domain, window: &Window) -> Result<Plan, WaybackError> {
+        let name = domain.name.as_str();
+        let keywords = &self.settings.keywords;
+        let after = |cursor: &Option<String>| {
+            if window.is_bounded() {
+                window.from.clone()
+            } else {
+                cursor.as_deref().and_then(store::add_one_second)
+            }
+        };
+        // Homepages are listed one per month: a month once listed is done.
+        let after_month = |cursor: &Option<String>| {
+            if window.is_bounded() {
+                window.from.clone()
+            } else {
+                cursor.as_deref().and_then(next_month)
+            }
+        };
+        let homepage_rows = self
+            .list(
+                CdxQuery::new(format!("{name}/"))
+                    .filter("statuscode:[23]..")
+                    .collapse("timestamp:6"),
+                after_month(&domain.homepage_cursor),
+                window.to.clone(),
+            )
+            .await?;
+        let mut candidates: Vec<Capture> = self
+            .list(
+                CdxQuery::new(name)
+                    .match_type(MatchType::Domain)
+                    .filter(keywords.cdx_filter())
+                    .collapse("digest"),
+                after(&domain.policy_cursor),
+                window.to.clone(),
+            )
+            .await?
+            .into_iter()
+            .filter(discovery::is_page_capture)
+            .collect();
+        let mut plan = Plan {
+            homepage_cursor: homepage_rows.iter().map(|c| c.timestamp.clone()).max(),
+            policy_cursor: candidates.iter().map(|c| c.timestamp.clone()).max(),
+            ..Plan::default()
+        };
+        if window.is_bounded() {
+            plan.homepage_cursor = None;
+            plan.policy_cursor = None;
+        }
+        let mut aliases = self
+            .with_store(|s| s.aliases(domain.id))
+            .unwrap_or_default();
+        for alias in &mut aliases {
+            let rows = self
+                .list_alias(alias, after(&alias.policy_cursor), window)
+                .await?;
+            if let Some(newest) = rows.iter().map(|c| c.timestamp.clone()).max()
+                && !window.is_bounded()
+            {
+                alias.policy_cursor = Some(newest);
+                plan.aliases.push(alias.clone());
+            }
+            candidates.extend(rows);
+        }
+
+        let mut samples = sample_homepages(&homepage_rows, self.settings.homepage_sample_months);
+        let mut reads = Reads {
+            by_timestamp: BTreeMap::new(),
+            budget: self.settings.max_homepage_reads,
+        };
+
+        // A homepage that ends in a redirect may mean the site moved to another domain.
+        if let Some(last) = homepage_rows.last()
+            && last.status.is_some_and(|s| (300..400).contains(&s))
+            && let Some(read) = self.read_homepage(last, &mut reads).await?
+        {
+            let found_host = url::Url::parse(&read.result.found_url)
+                .ok()
+                .and_then(|u| u.host_str().map(discovery::site_of));
+            if let Some(host) = found_host
+                && !discovery::host_in_domain(&host, name)
+                && !aliases.iter().any(|a| a.host == host)
+            {
+                tracing::info!(%host, since = %last.timestamp, "the site moved to another domain");
+                let mut alias = Alias {
+                    host,
+                    since: last.timestamp.clone(),
+                    policy_cursor: None,
+                };
+                let from = window.from.clone().or(Some(last.timestamp.clone()));
+                let rows = self.list_alias(&alias, from, window).await?;
+                alias.policy_cursor = rows.iter().map(|c| c.timestamp.clone()).max();
+                if window.is_bounded() {
+                    alias.policy_cursor = None;
+                }
+                candidates.extend(rows);
+                aliases.push(alias.clone());
+                plan.aliases.push(alias);
+            }
+            // The page the redirect led to is a homepage sample of its own time.
+            let mut landed = read.capture.clone();
+            landed.timestamp = read.result.found_timestamp.clone();
+            samples.push(landed.clone());
+            samples.sort_by(|a, b| a.timestamp.cmp(&b.timestamp));
+            reads
+                .by_timestamp
+                .entry(landed.timestamp.clone())
+                .or_insert(Some(HomepageRead {
+                    capture: landed,
+                    result: read.result.clone(),
+                    links: read.links.clone(),
+                }));
+            reads
+                .by_timestamp
+                .insert(last.timestamp.clone(), Some(read));
+        }
+
+        let confirmed_urls = self
+            .with_store(|s| s.confirmed_policy_urls(domain.id))
+            .unwrap_or_default();
+        let mut confirmed: BTreeSet<String> =
+            confirmed_urls.iter().filter_map(|u| match_key(u)).collect();
+        let spans = discovery::spans(&candidates);
+        for span in &spans {
+            let decision = self
+                .decide(span, &candidates, &samples, &mut reads, &confirmed)
+                .await?;
+            if let Some(url) = &decision.policy_url {
+                let key = match_key(url);
+                for &index in &span.captures {
+                    if match_key(&candidates[index].original) == key {
+                        plan.captures.push(policy_record(&candidates[index]));
+                    }
+                }
+                confirmed.extend(key);
+            }
+            plan.decisions.push(decision);
+        }
+
+        // No candidate URL was chosen: the policy may live at a URL without a keyword; follow
+        // the homepage's best policy link and list that URL alone.
+        if confirmed.is_empty() && !samples.is_empty() {
+            self.follow_unlisted_link(domain, &samples, &mut reads, &aliases, window, &mut plan)
+                .await?;
+        }
+
+        for read in reads.by_timestamp.into_values().flatten() {
+            plan.captures.push(CaptureRecord {
+                role: Role::Homepage,
+                url: read.capture.original.clone(),
+                timestamp: read.capture.timestamp.clone(),
+                digest: read.capture.digest.clone(),
+                status: read.capture.status,
+                mimetype: read.capture.mimetype.clone(),
+                length: read.capture.length,
+                state: InitialState::Done(read.result),
+            });
+        }
+        Ok(plan)
+    }
+
+    async fn list(
+        &self,
+        mut query: CdxQuery,
+        from: Option<String>,
+        to: Option<String>,
+    ) -> Result<Vec<Capture>, WaybackError> {
+        if let Some(from) = from {
+            query = query.from(from);
+        }
+        if let Some(to) = to {
+            query = query.to(to);
+        }
+        let mut stream = self.client.captures(query);
+        let mut rows = Vec::new();
+        while let Some(row) = stream.next().await {
+            let row = row?;
+            if row.has_valid_timestamp() {
+                rows.push(row);
+            }
+        }
+        Ok(rows)
+    }
+
+    async fn list_alias(
+        &self,
+        alias: &Alias,
+        from: Option<String>,
+        window: &Window,
+    ) -> Result<Vec<Capture>, WaybackError> {
+        let from = match from {
+            Some(from) if from > alias.since => Some(from),
+            _ => Some(alias.since.clone()),
+        };
+        Ok(self
+            .list(
+                CdxQuery::new(alias.host.as_str())
+                    .match_type(MatchType::Domain)
+                    .filter(self.settings.keywords.cdx_filter())
+                    .collapse("digest"),
+                from,
+                window.to.clone(),
+            )
+            .await?
+            .into_iter()
+            .filter(discovery::is_page_capture)
+            .collect())
+    }
+
+    /// Decides which candidate URL of a span is the policy, and says why.
+    async fn decide(
+        &self,
+        span: &Span,
+        candidates: &[Capture],
+        samples: &[Capture],
+        reads: &mut Reads,
+        confirmed: &BTreeSet<String>,
+    ) -> Result<Decision, WaybackError> {
+        let url_of = |key: &str| {
+            span.captures
+                .iter()
+                .map(|&i| &candidates[i])
+                .find(|c| match_key(&c.original).as_deref() == Some(key))
+                .map(|c| c.original.clone())
+        };
+        let mut decision = Decision {
+            period_start: span.start.clone(),
+            period_end: span.end.clone(),
+            policy_url: None,
+            method: "none".into(),
+            homepage_url: None,
+            homepage_timestamp: None,
+            link_text: None,
+            score: None,
+            candidates: span.keys.iter().filter_map(|k| url_of(k)).collect(),
+        };
+        if let [only] = span.keys.as_slice()
+            && confirmed.contains(only)
+        {
+            decision.policy_url = url_of(only);
+            decision.method = "confirmed".into();
+            return Ok(decision);
+        }
+        let middle = discovery::midpoint(&span.start, &span.end);
+        let mut nearest: Vec<&Capture> = samples.iter().collect();
+        nearest.sort_by_key(|c| c.timestamp.parse::<u64>().unwrap_or(0).abs_diff(middle));
+        for sample in nearest.into_iter().take(2) {
+            let Some(read) = self.read_homepage(sample, reads).await? else {
+                continue;
+            };
+            let hit = read
+                .links
+                .iter()
+                .find(|link| match_key(&link.url).is_some_and(|key| span.keys.contains(&key)));
+            if let Some(link) = hit {
+                let key = match_key(&link.url).unwrap_or_default();
+                decision.policy_url = url_of(&key);
+                decision.method = "homepage-link".into();
+                decision.homepage_url = Some(read.result.found_url.clone());
+                decision.homepage_timestamp = Some(read.result.found_timestamp.clone());
+                decision.link_text = Some(link.text.clone());
+                decision.score = Some(link.score);
+                return Ok(decision);
+            }
+        }
+        let known: Vec<&String> = span
+            .keys
+            .iter()
+            .filter(|k| confirmed.contains(*k))
+            .collect();
+        if let [only] = known.as_slice() {
+            decision.policy_url = url_of(only);
+            decision.method = "confirmed".into();
+            return Ok(decision);
+        }
+        let keywords = &self.settings.keywords;
+        let mut scored: Vec<(f64, String)> = span
+            .keys
+            .iter()
+            .filter_map(|k| url_of(k))
+            .map(|url| (keywords.url_score(&url), url))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        if let Some((score, url)) = scored.first()
+            && *score >= URL_THRESHOLD
+            && scored.get(1).is_none_or(|second| second.0 < *score)
+        {
+            decision.policy_url = Some(url.clone());
+            decision.method = "url-keywords".into();
+            decision.score = Some(*score);
+        }
+        Ok(decision)
+    }
+
+    /// Lists the homepage's best policy link when no keyword URL was chosen.
+    async fn follow_unlisted_link(
+        &self,
+        domain: &Domain,
+        samples: &[Capture],
+        reads: &mut Reads,
+        aliases: &[Alias],
+        window: &Window,
+        plan: &mut Plan,
+    ) -> Result<(), WaybackError> {
+        let mut order: Vec<&Capture> = samples.iter().rev().collect();
+        order.truncate(2);
+        for sample in order {
+            let Some(read) = self.read_homepage(sample, reads).await? else {
+                continue;
+            };
+            let Some(link) = read.links.iter().find(|link| {
+                url::Url::parse(&link.url)
+                    .ok()
+                    .and_then(|u| u.host_str().map(discovery::site_of))
+                    .is_some_and(|host| {
+                        discovery::host_in_domain(&host, &domain.name)
+                            || aliases
+                                .iter()
+                                .any(|a| discovery::host_in_domain(&host, &a.host))
+                    })
+            }) else {
+                continue;
+            };
+            let rows: Vec<Capture> = self
+                .list(
+                    CdxQuery::new(link.url.as_str()).collapse("digest"),
+                    window.from.clone(),
+                    window.to.clone(),
+                )
+                .await?
+                .into_iter()
+                .filter(discovery::is_page_capture)
+                .collect();
+            let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+                continue;
+            };
+            plan.decisions.push(Decision {
+                period_start: first.timestamp.clone(),
+                period_end: last.timestamp.clone(),
+                policy_url: Some(first.original.clone()),
+                method: "homepage-link".into(),
+                homepage_url: Some(read.result.found_url.clone()),
+                homepage_timestamp: Some(read.result.found_timestamp.clone()),
+                link_text: Some(link.text.clone()),
+                score: Some(link.score),
+                candidates: vec![first.original.clone()],
+            });
+            plan.captures.extend(rows.iter().map(policy_record));
+            return Ok(());
+        }
+        Ok(())
+    }
+
+    /// Reads a homepage capture (once per discovery, within the read budget) and finds its
+    /// policy links. `Ok(None)` when it cannot be read; halts are errors.
+    async fn read_homepage(
+        &self,
+        capture: &Capture,
+        reads: &mut Reads,
+    ) -> Result<Option<HomepageRead>, WaybackError> {
+        if let Some(read) = reads.by_timestamp.get(&capture.timestamp) {
+            return Ok(read.as_ref().map(|r| HomepageRead {
+                capture: r.capture.clone(),
+                result: r.result.clone(),
+                links: r.links.clone(),
+            }));
+        }
+        if reads.budget == 0 || self.is_halted() {
+            return Ok(None);
+        }
+        reads.budget -= 1;
+        let memento = match self
+            .client
+            .fetch(&capture.original, &capture.timestamp, Some(&capture.digest))
+            .await
+        {
+            Ok(memento) => memento,
+            Err(error) if error.is_halt() => return Err(error),
+            Err(error) => {
+                tracing::warn!(%error, url = %capture.original, timestamp = %capture.timestamp, "homepage sample unreadable");
+                reads.by_timestamp.insert(capture.timestamp.clone(), None);
+                return Ok(None);
+            }
+        };
+        let decoded = memento.text();
+        let found_url = found_url(&memento);
+        let keywords = self.settings.keywords.clone();
+        let (text, base) = (decoded.text, found_url.clone());
+        let links =
+            tokio::task::spawn_blocking(move || discovery::policy_links(&text, &base, &keywords))
+                .await
+                .unwrap_or_default();
+        self.keep_content(&memento, Some(decoded.encoding.name()))
+            .map_err(|error| WaybackError::BadResponse {
+                url: memento.final_url.clone(),
+                detail: format!("cannot store it: {error}"),
+            })?;
+        tracing::debug!(url = %found_url, links = links.len(), "homepage read");
+        let read = HomepageRead {
+            capture: capture.clone(),
+            result: FetchResult {
+                content_sha1: memento.sha1.clone(),
+                found_url,
+                found_timestamp: memento.timestamp.clone(),
+                found_status: memento.status,
+                digest_check: digest_check_name(&memento.digest_check).into(),
+                text_hash: None,
+                note: links
+                    .first()
+                    .map(|l| format!("policy link: {} ({})", l.text, l.url)),
+            },
+            links,
+        };
+        reads.by_timestamp.insert(
+            capture.timestamp.clone(),
+            Some(HomepageRead {
+                capture: read.capture.clone(),
+                result: read.result.clone(),
+                links: read.links.clone(),
+            }),
+        );
+        Ok(Some(read))
+    }
+
+    fn keep_content(&self, memento: &Memento, charset: Option<&str>) -> store::Result<()> {
+        self.with_store(|s| {
+            s.put_content(NewContent {
+                sha1: &memento.sha1,
+                body: &memento.body,
+                content_type: memento.content_type.as_deref(),
+                charset,
+            })
+        })
+    }
+
+    /// Fetches the domain's pending policy captures. Returns (downloaded, halted).
+    async fn fetch_pending(&self, domain: &Domain) -> Result<(u64, bool), CrawlError> {
+        let pending = self.with_store(|s| s.pending_policy_captures(domain.id))?;
+        let concurrency = self.client.config().playback_concurrency.max(1) as usize;
+        let mut results = futures_util::stream::iter(pending)
+            .map(|capture| self.fetch_one(domain, capture))
+            .buffer_unordered(concurrency);
+        let (mut downloaded, mut halted) = (0, false);
+        while let Some(result) = results.next().await {
+            match result? {
+                Fetched::Downloaded => downloaded += 1,
+                Fetched::Halted => halted = true,
+                Fetched::Reused | Fetched::Failed => {}
+            }
+        }
+        Ok((downloaded, halted))
+    }
+
+    async fn fetch_one(
+        &self,
+        domain: &Domain,
+        capture: PendingCapture,
+    ) -> Result<Fetched, CrawlError> {
+        if self.is_halted() {
+            return Ok(Fetched::Halted);
+        }
+        let span =
+            tracing::debug_span!("capture", url = %capture.url, timestamp = %capture.timestamp);
+        let is_ok_status = capture.status.is_some_and(|s| (200..300).contains(&s));
+        if is_ok_status
+            && let Some(sha1) = self.with_store(|s| s.content_for_digest(&capture.digest))?
+            && let Some(content) = self.with_store(|s| s.content(&sha1))?
+        {
+            let text_hash = self
+                .text_hash(
+                    &domain.name,
+                    content.body,
+                    content.content_type,
+                    &capture.timestamp,
+                    &capture.url,
+                )
+                .await;
+            let result = FetchResult {
+                content_sha1: sha1,
+                found_url: capture.url.clone(),
+                found_timestamp: capture.timestamp.clone(),
+                found_status: capture.status.unwrap_or(200),
+                digest_check: "match".into(),
+                note: text_hash.as_ref().err().cloned(),
+                text_hash: text_hash.ok(),
+            };
+            self.with_store(|s| s.capture_fetched(capture.id, &result))?;
+            return Ok(Fetched::Reused);
+        }
+        let fetched = self
+            .client
+            .fetch(&capture.url, &capture.timestamp, Some(&capture.digest))
+            .instrument(span)
+            .await;
+        let memento = match fetched {
+            Ok(memento) => memento,
+            Err(error) if error.is_halt() => return Ok(Fetched::Halted),
+            Err(error) => {
+                let retry = is_transient(&error)
+                    && capture.attempts + 1 < i64::from(self.settings.max_fetch_attempts);
+                tracing::warn!(%error, retry, url = %capture.url, timestamp = %capture.timestamp, "capture not fetched");
+                self.live.errors.fetch_add(1, Ordering::Relaxed);
+                self.with_store(|s| s.capture_failed(capture.id, &error.to_string(), retry))?;
+                return Ok(Fetched::Failed);
+            }
+        };
+        let decoded_charset = memento.text().encoding.name();
+        self.keep_content(&memento, Some(decoded_charset))?;
+        let found = found_url(&memento);
+        let text_hash = if (200..300).contains(&memento.status) {
+            self.text_hash(
+                &domain.name,
+                memento.body.to_vec(),
+                memento.content_type.clone(),
+                &memento.timestamp,
+                &found,
+            )
+            .await
+        } else {
+            Err(format!("archived status {}", memento.status))
+        };
+        let result = FetchResult {
+            content_sha1: memento.sha1.clone(),
+            found_url: found,
+            found_timestamp: memento.timestamp.clone(),
+            found_status: memento.status,
+            digest_check: digest_check_name(&memento.digest_check).into(),
+            note: text_hash.as_ref().err().cloned(),
+            text_hash: text_hash.ok(),
+        };
+        self.with_store(|s| s.capture_fetched(capture.id, &result))?;
+        self.live.captures_fetched.fetch_add(1, Ordering::Relaxed);
+        Ok(Fetched::Downloaded)
+    }
+
+    /// Converts a capture and hashes its text, off the async threads.
+    async fn text_hash(
+        &self,
+        domain: &str,
+        body: Vec<u8>,
+        content_type: Option<String>,
+        timestamp: &str,
+        url: &str,
+    ) -> Result<String, String> {
+        let document = self
+            .convert(domain, body, content_type, timestamp, url)
+            .await?;
+        crate::text::policy_text_hash(&document.markdown)
+            .ok_or_else(|| "no readable text".to_owned())
+    }
+
+    async fn convert(
+        &self,
+        domain: &str,
+        body: Vec<u8>,
+        content_type: Option<String>,
+        timestamp: &str,
+        url: &str,
+    ) -> Result<policy_text::PolicyDocument, String> {
+        let snapshot = policy_text::snapshot_url(&self.settings.snapshot_base, timestamp, url);
+        let domain = domain.to_owned();
+        tokio::task::spawn_blocking(move || {
+            policy_text::convert(&body, content_type.as_deref(), &domain, &snapshot)
+                .map_err(|error| format!("cannot convert: {error}"))
+        })
+        .await
+        .map_err(|error| format!("converter crashed: {error}"))?
+    }
+
+    /// Rebuilds the domain's versions from its stored observations. Returns (new, total).
+    async fn rebuild_versions(&self, domain: &Domain) -> Result<(u64, u64), CrawlError> {
+        let observations = self.with_store(|s| s.observations(domain.id))?;
+        let existing = self.with_store(|s| s.versions(domain.id))?;
+        let mut wanted: Vec<NewVersion> = Vec::new();
+        let mut groups: Vec<Vec<&store::Observation>> = Vec::new();
+        for observation in &observations {
+            match groups.last_mut() {
+                Some(group) if group[0].text_hash == observation.text_hash => {
+                    group.push(observation)
+                }
+                _ => groups.push(vec![observation]),
+            }
+        }
+        for (index, group) in groups.iter().enumerate() {
+            let (first, last) = (group[0], group[group.len() - 1]);
+            let reusable = existing
+                .get(index)
+                .filter(|v| v.text_hash == first.text_hash && v.first_seen == first.timestamp);
+            let (title, markdown) = match reusable {
+                Some(version) => (version.title.clone(), version.markdown.clone()),
+                None => {
+                    let Some(content) = self.with_store(|s| s.content(&first.content_sha1))? else {
+                        continue;
+                    };
+                    match self
+                        .convert(
+                            &domain.name,
+                            content.body,
+                            content.content_type,
+                            &first.timestamp,
+                            &first.url,
+                        )
+                        .await
+                    {
+                        Ok(document) => (document.title, document.markdown),
+                        Err(error) => {
+                            tracing::warn!(%error, "version text lost");
+                            continue;
+                        }
+                    }
+                }
+            };
+            wanted.push(NewVersion {
+                text_hash: first.text_hash.clone(),
+                title,
+                markdown,
+                url: first.url.clone(),
+                first_capture_id: first.capture_id,
+                last_capture_id: last.capture_id,
+                first_seen: first.timestamp.clone(),
+                last_seen: last.timestamp.clone(),
+                capture_count: group.len() as i64,
+            });
+        }
+        let total = wanted.len() as u64;
+        let new = self.with_store(|s| s.sync_versions(domain.id, &wanted))?;
+        Ok((new, total))
+    }
+}
+
+/// One homepage row per `months` period (the first 200 of the period, else its first row).
+fn sample_homepages(rows: &[Capture], months: u32) -> Vec<Capture> {
+    let months = months.max(1);
+    let period = |c: &Capture| -> Option<u32> {
+        let year: u32 = c.timestamp.get(0..4)?.parse().ok()?;
+        let month: u32 = c.timestamp.get(4..6)?.parse().ok()?;
+        Some((year * 12 + month.saturating_sub(1)) / months)
+    };
+    let mut by_period: BTreeMap<u32, Capture> = BTreeMap::new();
+    for row in rows {
+        let Some(key) = period(row) else { continue };
+        let is_ok = row.status == Some(200);
+        match by_period.get(&key) {
+            Some(current) if current.status == Some(200) || !is_ok => {}
+            _ => {
+                by_period.insert(key, row.clone());
+            }
+        }
+    }
+    by_period.into_values().collect()
+}
+
+/// `YYYYMM01000000` of the month after a 14-digit timestamp's.
+fn next_month(timestamp: &str) -> Option<String> {
+    let year: u32 = timestamp.get(0..4)?.parse().ok()?;
+    let month: u32 = timestamp.get(4..6)?.parse().ok()?;
+    let (year, month) = if month >= 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    Some(format!("{year:04}{month:02}01000000"))
+}
+
+fn policy_record(capture: &Capture) -> CaptureRecord {
+    let state = match capture.status {
+        Some(status) if !(200..400).contains(&status) => {
+            InitialState::Skipped(format!("archived status {status}"))
+        }
+        _ => InitialState::Pending,
+    };
+    CaptureRecord {
+        role: Role::Policy,
+        url: capture.original.clone(),
+        timestamp: capture.timestamp.clone(),
+        digest: capture.digest.clone(),
+        status: capture.status,
+        mimetype: capture.mimetype.clone(),
+        length: capture.length,
+        state,
+    }
+}
+
+fn found_url(memento: &Memento) -> String {
+    memento
+        .captured_url()
+        .map(str::to_owned)
+        .or_else(|| {
+            memento
+                .redirects
+                .last()
+                .and_then(|r| original_from_playback(&r.to))
+        })
+        .unwrap_or_else(|| memento.original_url.clone())
+}
+
+/// `http://x.com/a` from `https://archive/web/20100101000000id_/http://x.com/a`.
+fn original_from_playback(url: &str) -> Option<String> {
+    let at = url.find("id_/")?;
+    Some(url[at + 4..].to_owned())
+}
+
+fn digest_check_name(check: &wayback::DigestCheck) -> &'static str {
+    match check {
+        wayback::DigestCheck::Match => "match",
+        wayback::DigestCheck::Mismatch { .. } => "mismatch",
+        wayback::DigestCheck::NotChecked => "not-checked",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(ts: &str, status: u16) -> Capture {
+        Capture {
+            urlkey: "com,a)/".into(),
+            timestamp: ts.into(),
+            original: "http://a.com/".into(),
+            mimetype: "text/html".into(),
+            status: Some(status),
+            digest: ts.into(),
+            length: None,
+        }
+    }
+
+    #[test]
+    fn one_homepage_sample_per_quarter_preferring_200() {
+        let rows = [
+            row("20100105000000", 301),
+            row("20100205000000", 200),
+            row("20100305000000", 200),
+            row("20100405000000", 200),
+            row("20110105000000", 302),
+        ];
+        let samples = sample_homepages(&rows, 3);
+        let stamps: Vec<&str> = samples.iter().map(|c| c.timestamp.as_str()).collect();
+        assert_eq!(
+            stamps,
+            ["20100205000000", "20100405000000", "20110105000000"]
+        );
+    }
+
+    #[test]
+    fn the_homepage_cursor_moves_to_the_next_month() {
+        assert_eq!(
+            next_month("20150101000000").as_deref(),
+            Some("20150201000000")
+        );
+        assert_eq!(
+            next_month("20151231235959").as_deref(),
+            Some("20160101000000")
+        );
+        assert_eq!(next_month("2015"), None);
+    }
+
+    #[test]
+    fn policy_rows_with_error_statuses_are_kept_but_not_fetched() {
+        let record = policy_record(&row("20180101000000", 404));
+        assert_eq!(
+            record.state,
+            InitialState::Skipped("archived status 404".into())
+        );
+        assert_eq!(
+            policy_record(&row("20180101000000", 301)).state,
+            InitialState::Pending
+        );
+    }
+}

@@ -1,0 +1,1145 @@
+//! The embedded SQLite store of policy histories: domains, the captures a crawl used, raw
+//! contents (once per SHA-1, compressed), versions of each domain's policy text, discovery
+//! decisions and crawl runs. Created and upgraded by versioned migrations; WAL mode; foreign
+//! keys on.
+//!
+//! Not for: talking to an archive, converting HTML or deciding what a policy is. Callers pass
+//! in what they found; this crate keeps it, and answers the queries the CLI makes.
+
+mod schema;
+mod time;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use serde::Serialize;
+
+pub use time::{add_one_second, now_rfc3339};
+
+/// What can go wrong with the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database file could not be opened or created.
+    #[error("cannot open the database {path}: {source}")]
+    Open {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: rusqlite::Error,
+    },
+    /// The schema could not be created or upgraded.
+    #[error("cannot migrate the database {path}: {detail}")]
+    Migrate {
+        /// The file.
+        path: PathBuf,
+        /// What failed.
+        detail: String,
+    },
+    /// Another crawl holds the database.
+    #[error(
+        "another crawl is writing {path} (lock file {lock}); wait for it to finish, or use another --db"
+    )]
+    Locked {
+        /// The database.
+        path: PathBuf,
+        /// The lock file.
+        lock: PathBuf,
+    },
+    /// A query failed.
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    /// A file operation failed.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// Result alias for store operations.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The store: one SQLite connection.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// An exclusive claim on a database for writing crawls; released when dropped (or when the
+/// process dies, kill -9 included: it is an OS file lock).
+#[derive(Debug)]
+pub struct WriterLock {
+    _file: std::fs::File,
+}
+
+/// Why a capture was recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// A homepage sample read to find the policy link.
+    Homepage,
+    /// A capture of the policy.
+    Policy,
+}
+
+impl Role {
+    fn as_str(self) -> &'static str {
+        match self {
+            Role::Homepage => "homepage",
+            Role::Policy => "policy",
+        }
+    }
+}
+
+/// A domain and its crawl state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Domain {
+    /// Row id.
+    pub id: i64,
+    /// The domain as asked for.
+    pub name: String,
+    /// When it was first added.
+    pub added_at: String,
+    /// Per-domain crawl interval for `--due`, in days.
+    pub crawl_interval_days: Option<i64>,
+    /// End of the last complete crawl.
+    pub last_crawled_at: Option<String>,
+    /// Newest homepage capture listed.
+    pub homepage_cursor: Option<String>,
+    /// Newest candidate policy capture listed.
+    pub policy_cursor: Option<String>,
+    /// new | ok | blocked | failed.
+    pub state: String,
+    /// The last error, when the state says one.
+    pub last_error: Option<String>,
+}
+
+/// A site a domain moved to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Alias {
+    /// Its host (e.g. `smartfocus.com`).
+    pub host: String,
+    /// The redirect capture that revealed it.
+    pub since: String,
+    /// Newest candidate capture listed on it.
+    pub policy_cursor: Option<String>,
+}
+
+/// A CDX row to record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaptureRecord {
+    /// Why it is recorded.
+    pub role: Role,
+    /// CDX original URL.
+    pub url: String,
+    /// 14-digit timestamp.
+    pub timestamp: String,
+    /// CDX digest.
+    pub digest: String,
+    /// Archived status.
+    pub status: Option<u16>,
+    /// Archived MIME type.
+    pub mimetype: String,
+    /// CDX length.
+    pub length: Option<u64>,
+    /// Initial state: `Pending` to fetch later, `Done` when already read, `Skipped` to keep
+    /// only the row.
+    pub state: InitialState,
+}
+
+/// The state a capture row starts in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum InitialState {
+    /// To be fetched.
+    Pending,
+    /// Already read (e.g. a homepage sample during discovery).
+    Done(FetchResult),
+    /// Not to be fetched, and why (e.g. an archived 404).
+    Skipped(String),
+}
+
+/// A discovery decision for one span of candidate captures.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    /// First candidate capture of the span.
+    pub period_start: String,
+    /// Last candidate capture of the span.
+    pub period_end: String,
+    /// The URL chosen, if any.
+    pub policy_url: Option<String>,
+    /// homepage-link | confirmed | url-keywords | none.
+    pub method: String,
+    /// The homepage capture read.
+    pub homepage_url: Option<String>,
+    /// Its timestamp.
+    pub homepage_timestamp: Option<String>,
+    /// The text of the link followed.
+    pub link_text: Option<String>,
+    /// The link's or URL's score.
+    pub score: Option<f64>,
+    /// The candidate URLs considered.
+    pub candidates: Vec<String>,
+}
+
+/// What discovery settled for a domain, written in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// Decisions made.
+    pub decisions: Vec<Decision>,
+    /// Captures to record (homepage samples read, policy captures chosen).
+    pub captures: Vec<CaptureRecord>,
+    /// Sites the domain moved to.
+    pub aliases: Vec<Alias>,
+    /// New homepage cursor.
+    pub homepage_cursor: Option<String>,
+    /// New policy cursor.
+    pub policy_cursor: Option<String>,
+}
+
+/// A policy capture waiting to be fetched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingCapture {
+    /// Row id.
+    pub id: i64,
+    /// CDX original URL.
+    pub url: String,
+    /// 14-digit timestamp.
+    pub timestamp: String,
+    /// CDX digest.
+    pub digest: String,
+    /// Archived status.
+    pub status: Option<u16>,
+    /// Attempts so far.
+    pub attempts: i64,
+}
+
+/// Raw bytes to keep.
+#[derive(Debug, Clone, Copy)]
+pub struct NewContent<'a> {
+    /// Base32 SHA-1 of `body`.
+    pub sha1: &'a str,
+    /// The raw bytes.
+    pub body: &'a [u8],
+    /// Archived Content-Type.
+    pub content_type: Option<&'a str>,
+    /// The encoding the text was decoded from.
+    pub charset: Option<&'a str>,
+}
+
+/// A stored content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Content {
+    /// Base32 SHA-1.
+    pub sha1: String,
+    /// The raw bytes, decompressed.
+    pub body: Vec<u8>,
+    /// Archived Content-Type.
+    pub content_type: Option<String>,
+    /// The encoding the text was decoded from.
+    pub charset: Option<String>,
+}
+
+/// The result of fetching a capture.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FetchResult {
+    /// The content received.
+    pub content_sha1: String,
+    /// The URL really served.
+    pub found_url: String,
+    /// Its capture time.
+    pub found_timestamp: String,
+    /// Its archived status.
+    pub found_status: u16,
+    /// match | mismatch | not-checked.
+    pub digest_check: String,
+    /// Hash of the policy text; `None` when the page has no text.
+    pub text_hash: Option<String>,
+    /// A remark (why there is no text...).
+    pub note: Option<String>,
+}
+
+/// A fetched policy capture with text, in the order versions are built from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observation {
+    /// Capture row id.
+    pub capture_id: i64,
+    /// When the text was captured (found timestamp).
+    pub timestamp: String,
+    /// Where it was found.
+    pub url: String,
+    /// Text hash.
+    pub text_hash: String,
+    /// Content SHA-1.
+    pub content_sha1: String,
+}
+
+/// A version to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewVersion {
+    /// Text hash.
+    pub text_hash: String,
+    /// Page title.
+    pub title: Option<String>,
+    /// The Markdown.
+    pub markdown: String,
+    /// Where it was found.
+    pub url: String,
+    /// First capture row.
+    pub first_capture_id: i64,
+    /// Last capture row.
+    pub last_capture_id: i64,
+    /// First seen (14 digits).
+    pub first_seen: String,
+    /// Last seen (14 digits).
+    pub last_seen: String,
+    /// Captures showing this text.
+    pub capture_count: i64,
+}
+
+/// A stored version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyVersion {
+    /// 1, 2, 3... in time order.
+    pub seq: i64,
+    /// Text hash.
+    pub text_hash: String,
+    /// Page title.
+    pub title: Option<String>,
+    /// The Markdown.
+    pub markdown: String,
+    /// Where it was found.
+    pub url: String,
+    /// First seen (14 digits).
+    pub first_seen: String,
+    /// Last seen (14 digits).
+    pub last_seen: String,
+    /// The next version's first_seen: the end of validity (`None` for the current one).
+    pub valid_until: Option<String>,
+    /// Captures showing this text.
+    pub capture_count: i64,
+}
+
+/// Counts of one run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RunCounts {
+    /// Domains in the run.
+    pub domains_total: u64,
+    /// Domains finished.
+    pub domains_done: u64,
+    /// CDX rows recorded.
+    pub captures_listed: u64,
+    /// Captures downloaded.
+    pub captures_fetched: u64,
+    /// Versions added.
+    pub versions_new: u64,
+    /// CDX requests sent.
+    pub cdx_requests: u64,
+    /// Playback requests sent.
+    pub playback_requests: u64,
+    /// Failures.
+    pub errors: u64,
+}
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RunStatus {
+    /// Still running (or killed: see [`Store::start_run`]).
+    Running,
+    /// Every domain done.
+    Completed,
+    /// Stopped by the archive's rate limit or block.
+    Halted,
+    /// Killed or interrupted before the end.
+    Interrupted,
+    /// Stopped by an error.
+    Failed,
+}
+
+impl RunStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            RunStatus::Running => "running",
+            RunStatus::Completed => "completed",
+            RunStatus::Halted => "halted",
+            RunStatus::Interrupted => "interrupted",
+            RunStatus::Failed => "failed",
+        }
+    }
+}
+
+/// A crawl run as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CrawlRun {
+    /// Row id.
+    pub id: i64,
+    /// Start time.
+    pub started_at: String,
+    /// End time.
+    pub finished_at: Option<String>,
+    /// Status.
+    pub status: String,
+    /// Counts.
+    pub counts: RunCounts,
+    /// Final message.
+    pub message: Option<String>,
+}
+
+/// The overview `crawler status` prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StoreStatus {
+    /// Domains stored.
+    pub domains: i64,
+    /// Domains with at least one version.
+    pub domains_with_versions: i64,
+    /// Versions stored.
+    pub versions: i64,
+    /// Captures recorded.
+    pub captures: i64,
+    /// Contents stored.
+    pub contents: i64,
+    /// Policy captures waiting for a retry.
+    pub pending_retries: i64,
+    /// Domains blocked or failed.
+    pub failing_domains: Vec<(String, String, Option<String>)>,
+    /// The last run.
+    pub last_run: Option<CrawlRun>,
+}
+
+/// One line of `crawler history`.
+pub type History = Vec<PolicyVersion>;
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, with its folder, and brings the
+    /// schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
+                context: format!("cannot create the folder {}", parent.display()),
+                source,
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::prepare(conn, path)
+    }
+
+    /// An in-memory store (for tests and dry runs).
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        Self::prepare(conn, Path::new(":memory:"))
+    }
+
+    fn prepare(mut conn: Connection, path: &Path) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        schema::migrations()
+            .to_latest(&mut conn)
+            .map_err(|error| StoreError::Migrate {
+                path: path.to_owned(),
+                detail: error.to_string(),
+            })?;
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Claims the database for one writing crawl: fails with [`StoreError::Locked`] while
+    /// another process holds it.
+    pub fn lock_for_writing(path: &Path) -> Result<WriterLock> {
+        let mut lock = path.as_os_str().to_owned();
+        lock.push(".lock");
+        let lock = PathBuf::from(lock);
+        if let Some(parent) = lock.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
+                context: format!("cannot create the folder {}", parent.display()),
+                source,
+            })?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock)
+            .map_err(|source| StoreError::Io {
+                context: format!("cannot open the lock file {}", lock.display()),
+                source,
+            })?;
+        match file.try_lock() {
+            Ok(()) => Ok(WriterLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Locked {
+                path: path.to_owned(),
+                lock,
+            }),
+            Err(std::fs::TryLockError::Error(source)) => Err(StoreError::Io {
+                context: format!("cannot lock {}", lock.display()),
+                source,
+            }),
+        }
+    }
+
+    // ----- domains -----
+
+    /// The domain row, creating it when new.
+    pub fn ensure_domain(&self, name: &str) -> Result<Domain> {
+        self.conn.execute(
+            "INSERT OR IGNORE INTO domains (name, added_at) VALUES (?1, ?2)",
+            params![name, now_rfc3339()],
+        )?;
+        self.domain(name)?
+            .ok_or_else(|| StoreError::Sql(rusqlite::Error::QueryReturnedNoRows))
+    }
+
+    /// A domain by name.
+    pub fn domain(&self, name: &str) -> Result<Option<Domain>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {DOMAIN_COLUMNS} FROM domains WHERE name = ?1"),
+                [name],
+                domain_from_row,
+            )
+            .optional()?)
+    }
+
+    /// All domains, by name.
+    pub fn domains(&self) -> Result<Vec<Domain>> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {DOMAIN_COLUMNS} FROM domains ORDER BY name"
+        ))?;
+        let rows = statement.query_map([], domain_from_row)?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Of `names`, those due for a crawl: never crawled, or last crawled at least their
+    /// interval (the domain's own, else `default_days`) ago.
+    pub fn due(&self, names: &[String], default_days: f64) -> Result<Vec<String>> {
+        let mut statement = self.conn.prepare(
+            "SELECT last_crawled_at IS NULL
+                 OR julianday('now') - julianday(last_crawled_at) >= coalesce(crawl_interval_days, ?2)
+             FROM domains WHERE name = ?1",
+        )?;
+        let mut due = Vec::new();
+        for name in names {
+            let is_due: Option<bool> = statement
+                .query_row(params![name, default_days], |row| row.get(0))
+                .optional()?;
+            if is_due.unwrap_or(true) {
+                due.push(name.clone());
+            }
+        }
+        Ok(due)
+    }
+
+    /// The sites a domain moved to.
+    pub fn aliases(&self, domain_id: i64) -> Result<Vec<Alias>> {
+        let mut statement = self.conn.prepare(
+            "SELECT host, since, policy_cursor FROM domain_aliases WHERE domain_id = ?1 ORDER BY since, host",
+        )?;
+        let rows = statement.query_map([domain_id], |row| {
+            Ok(Alias {
+                host: row.get(0)?,
+                since: row.get(1)?,
+                policy_cursor: row.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// URLs earlier decisions chose for this domain (confirmed policy URLs).
+    pub fn confirmed_policy_urls(&self, domain_id: i64) -> Result<Vec<String>> {
+        let mut statement = self.conn.prepare(
+            "SELECT DISTINCT policy_url FROM discoveries
+             WHERE domain_id = ?1 AND policy_url IS NOT NULL
+             ORDER BY policy_url",
+        )?;
+        let rows = statement.query_map([domain_id], |row| row.get(0))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Sets a domain's state after a crawl.
+    pub fn set_domain_state(
+        &self,
+        domain_id: i64,
+        state: &str,
+        error: Option<&str>,
+        crawled: bool,
+    ) -> Result<()> {
+        self.conn.execute(
+            "UPDATE domains SET state = ?2, last_error = ?3,
+                 last_crawled_at = CASE WHEN ?4 THEN ?5 ELSE last_crawled_at END
+             WHERE id = ?1",
+            params![domain_id, state, error, crawled, now_rfc3339()],
+        )?;
+        Ok(())
+    }
+
+    // ----- discovery -----
+
+    /// Writes what discovery settled, with the new cursors, in one transaction: a crawl killed
+    /// before it redoes the discovery, one killed after it goes on from the new cursors.
+    pub fn save_plan(&mut self, domain_id: i64, run_id: Option<i64>, plan: &Plan) -> Result<u64> {
+        let tx = self.conn.transaction()?;
+        let mut listed = 0;
+        for decision in &plan.decisions {
+            tx.execute(
+                "INSERT OR IGNORE INTO discoveries (domain_id, run_id, period_start, period_end,
+                     policy_url, method, homepage_url, homepage_timestamp, link_text, score, candidates)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    domain_id,
+                    run_id,
+                    decision.period_start,
+                    decision.period_end,
+                    decision.policy_url,
+                    decision.method,
+                    decision.homepage_url,
+                    decision.homepage_timestamp,
+                    decision.link_text,
+                    decision.score,
+                    serde_json::to_string(&decision.candidates).unwrap_or_else(|_| "[]".into()),
+                ],
+            )?;
+        }
+        for capture in &plan.captures {
+            listed += insert_capture(&tx, domain_id, capture)? as u64;
+        }
+        for alias in &plan.aliases {
+            tx.execute(
+                "INSERT INTO domain_aliases (domain_id, host, since, policy_cursor) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (domain_id, host) DO UPDATE SET policy_cursor = excluded.policy_cursor",
+                params![domain_id, alias.host, alias.since, alias.policy_cursor],
+            )?;
+        }
+        tx.execute(
+            "UPDATE domains SET homepage_cursor = coalesce(?2, homepage_cursor),
+                 policy_cursor = coalesce(?3, policy_cursor)
+             WHERE id = ?1",
+            params![domain_id, plan.homepage_cursor, plan.policy_cursor],
+        )?;
+        tx.commit()?;
+        Ok(listed)
+    }
+
+    /// The discovery decisions of a domain, oldest first.
+    pub fn decisions(&self, domain_id: i64) -> Result<Vec<Decision>> {
+        let mut statement = self.conn.prepare(
+            "SELECT period_start, period_end, policy_url, method, homepage_url, homepage_timestamp,
+                    link_text, score, candidates
+             FROM discoveries WHERE domain_id = ?1 ORDER BY period_start, period_end",
+        )?;
+        let rows = statement.query_map([domain_id], |row| {
+            let candidates: String = row.get(8)?;
+            Ok(Decision {
+                period_start: row.get(0)?,
+                period_end: row.get(1)?,
+                policy_url: row.get(2)?,
+                method: row.get(3)?,
+                homepage_url: row.get(4)?,
+                homepage_timestamp: row.get(5)?,
+                link_text: row.get(6)?,
+                score: row.get(7)?,
+                candidates: serde_json::from_str(&candidates).unwrap_or_default(),
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    // ----- captures and contents -----
+
+    /// Policy captures of a domain still to fetch, oldest first.
+    pub fn pending_policy_captures(&self, domain_id: i64) -> Result<Vec<PendingCapture>> {
+        let mut statement = self.conn.prepare(
+            "SELECT id, url, timestamp, digest, status, attempts FROM captures
+             WHERE domain_id = ?1 AND role = 'policy' AND fetch_state = 'pending'
+             ORDER BY timestamp, url",
+        )?;
+        let rows = statement.query_map([domain_id], |row| {
+            Ok(PendingCapture {
+                id: row.get(0)?,
+                url: row.get(1)?,
+                timestamp: row.get(2)?,
+                digest: row.get(3)?,
+                status: row.get(4)?,
+                attempts: row.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// The content a CDX digest already gave (no download needed), if any: a content whose
+    /// SHA-1 is the digest, or one a done capture with that digest received.
+    pub fn content_for_digest(&self, digest: &str) -> Result<Option<String>> {
+        let direct: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT sha1 FROM contents WHERE sha1 = ?1",
+                [digest],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if direct.is_some() {
+            return Ok(direct);
+        }
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT content_sha1 FROM captures
+                 WHERE digest = ?1 AND fetch_state = 'done' AND content_sha1 IS NOT NULL
+                   AND status BETWEEN 200 AND 299 AND found_timestamp = timestamp
+                 ORDER BY id LIMIT 1",
+                [digest],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Keeps raw bytes (once per SHA-1).
+    pub fn put_content(&self, content: NewContent<'_>) -> Result<()> {
+        let exists: bool = self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM contents WHERE sha1 = ?1)",
+            [content.sha1],
+            |row| row.get(0),
+        )?;
+        if exists {
+            return Ok(());
+        }
+        let mut encoder =
+            flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder
+            .write_all(content.body)
+            .and_then(|()| encoder.flush())
+            .map_err(|source| StoreError::Io {
+                context: "cannot compress a content".into(),
+                source,
+            })?;
+        let compressed = encoder.finish().map_err(|source| StoreError::Io {
+            context: "cannot compress a content".into(),
+            source,
+        })?;
+        self.conn.execute(
+            "INSERT OR IGNORE INTO contents (sha1, body, raw_length, content_type, charset, fetched_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                content.sha1,
+                compressed,
+                content.body.len() as i64,
+                content.content_type,
+                content.charset,
+                now_rfc3339()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// A stored content, decompressed.
+    pub fn content(&self, sha1: &str) -> Result<Option<Content>> {
+        let row: Option<(Vec<u8>, Option<String>, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT body, content_type, charset FROM contents WHERE sha1 = ?1",
+                [sha1],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )
+            .optional()?;
+        let Some((compressed, content_type, charset)) = row else {
+            return Ok(None);
+        };
+        let mut body = Vec::new();
+        flate2::read::ZlibDecoder::new(compressed.as_slice())
+            .read_to_end(&mut body)
+            .map_err(|source| StoreError::Io {
+                context: format!("content {sha1} is corrupt"),
+                source,
+            })?;
+        Ok(Some(Content {
+            sha1: sha1.to_owned(),
+            body,
+            content_type,
+            charset,
+        }))
+    }
+
+    /// Records a fetched capture.
+    pub fn capture_fetched(&self, capture_id: i64, result: &FetchResult) -> Result<()> {
+        self.conn.execute(
+            "UPDATE captures SET fetch_state = 'done', content_sha1 = ?2, found_url = ?3,
+                 found_timestamp = ?4, found_status = ?5, digest_check = ?6, text_hash = ?7,
+                 note = ?8, attempts = attempts + 1
+             WHERE id = ?1",
+            params![
+                capture_id,
+                result.content_sha1,
+                result.found_url,
+                result.found_timestamp,
+                result.found_status,
+                result.digest_check,
+                result.text_hash,
+                result.note
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Records a failed fetch: `retry` leaves it pending for the next run; otherwise it is
+    /// `gone` (the archive will not serve it).
+    pub fn capture_failed(&self, capture_id: i64, error: &str, retry: bool) -> Result<()> {
+        self.conn.execute(
+            "UPDATE captures SET fetch_state = CASE WHEN ?3 THEN 'pending' ELSE 'gone' END,
+                 note = ?2, attempts = attempts + 1
+             WHERE id = ?1",
+            params![capture_id, error, retry],
+        )?;
+        Ok(())
+    }
+
+    /// Fetched policy captures with text, in time order: what versions are built from.
+    pub fn observations(&self, domain_id: i64) -> Result<Vec<Observation>> {
+        let mut statement = self.conn.prepare(
+            "SELECT id, found_timestamp, found_url, text_hash, content_sha1 FROM captures
+             WHERE domain_id = ?1 AND role = 'policy' AND fetch_state = 'done'
+               AND text_hash IS NOT NULL
+             ORDER BY found_timestamp, timestamp, url",
+        )?;
+        let rows = statement.query_map([domain_id], |row| {
+            Ok(Observation {
+                capture_id: row.get(0)?,
+                timestamp: row.get(1)?,
+                url: row.get(2)?,
+                text_hash: row.get(3)?,
+                content_sha1: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    // ----- versions -----
+
+    /// The stored versions of a domain, oldest first.
+    pub fn versions(&self, domain_id: i64) -> Result<Vec<PolicyVersion>> {
+        let mut statement = self.conn.prepare(
+            "SELECT seq, text_hash, title, markdown, url, first_seen, last_seen, capture_count,
+                    lead(first_seen) OVER (ORDER BY seq)
+             FROM versions WHERE domain_id = ?1 ORDER BY seq",
+        )?;
+        let rows = statement.query_map([domain_id], |row| {
+            Ok(PolicyVersion {
+                seq: row.get(0)?,
+                text_hash: row.get(1)?,
+                title: row.get(2)?,
+                markdown: row.get(3)?,
+                url: row.get(4)?,
+                first_seen: row.get(5)?,
+                last_seen: row.get(6)?,
+                capture_count: row.get(7)?,
+                valid_until: row.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// Brings a domain's versions to `wanted` (numbered 1..n in order) in one transaction:
+    /// unchanged rows stay, changed ones are updated, extra ones removed. Returns how many
+    /// versions did not exist before (by text hash and first capture).
+    pub fn sync_versions(&mut self, domain_id: i64, wanted: &[NewVersion]) -> Result<u64> {
+        let tx = self.conn.transaction()?;
+        let existing: Vec<(i64, String, String)> = {
+            let mut statement = tx.prepare(
+                "SELECT seq, text_hash, first_seen FROM versions WHERE domain_id = ?1 ORDER BY seq",
+            )?;
+            let rows = statement.query_map([domain_id], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })?;
+            rows.collect::<std::result::Result<_, _>>()?
+        };
+        let mut added = 0;
+        for (index, version) in wanted.iter().enumerate() {
+            let seq = index as i64 + 1;
+            let known = existing
+                .iter()
+                .any(|(_, hash, first)| *hash == version.text_hash && *first == version.first_seen);
+            if !known {
+                added += 1;
+            }
+            tx.execute(
+                "INSERT INTO versions (domain_id, seq, text_hash, title, markdown, url,
+                     first_capture_id, last_capture_id, first_seen, last_seen, capture_count)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 ON CONFLICT (domain_id, seq) DO UPDATE SET
+                     text_hash = excluded.text_hash, title = excluded.title,
+                     markdown = excluded.markdown, url = excluded.url,
+                     first_capture_id = excluded.first_capture_id,
+                     last_capture_id = excluded.last_capture_id,
+                     first_seen = excluded.first_seen, last_seen = excluded.last_seen,
+                     capture_count = excluded.capture_count",
+                params![
+                    domain_id,
+                    seq,
+                    version.text_hash,
+                    version.title,
+                    version.markdown,
+                    version.url,
+                    version.first_capture_id,
+                    version.last_capture_id,
+                    version.first_seen,
+                    version.last_seen,
+                    version.capture_count
+                ],
+            )?;
+        }
+        tx.execute(
+            "DELETE FROM versions WHERE domain_id = ?1 AND seq > ?2",
+            params![domain_id, wanted.len() as i64],
+        )?;
+        tx.commit()?;
+        Ok(added)
+    }
+
+    // ----- runs -----
+
+    /// Starts a run. Runs left `running` by a crawl that was killed are marked `interrupted`
+    /// first (the caller holds the [`WriterLock`], so none is alive).
+    pub fn start_run(&self, settings: &serde_json::Value, domains_total: u64) -> Result<i64> {
+        self.conn.execute(
+            "UPDATE crawl_runs SET status = 'interrupted',
+                 message = coalesce(message, 'the process ended before the run finished')
+             WHERE status = 'running'",
+            [],
+        )?;
+        self.conn.execute(
+            "INSERT INTO crawl_runs (started_at, status, settings, domains_total) VALUES (?1, 'running', ?2, ?3)",
+            params![now_rfc3339(), settings.to_string(), domains_total as i64],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Saves a run's counts so far (called as it goes, so a killed run keeps them).
+    pub fn update_run(&self, run_id: i64, counts: &RunCounts) -> Result<()> {
+        self.conn.execute(
+            "UPDATE crawl_runs SET domains_total = ?2, domains_done = ?3, captures_listed = ?4,
+                 captures_fetched = ?5, versions_new = ?6, cdx_requests = ?7,
+                 playback_requests = ?8, errors = ?9
+             WHERE id = ?1",
+            params![
+                run_id,
+                counts.domains_total as i64,
+                counts.domains_done as i64,
+                counts.captures_listed as i64,
+                counts.captures_fetched as i64,
+                counts.versions_new as i64,
+                counts.cdx_requests as i64,
+                counts.playback_requests as i64,
+                counts.errors as i64
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Ends a run.
+    pub fn finish_run(
+        &self,
+        run_id: i64,
+        counts: &RunCounts,
+        status: RunStatus,
+        message: Option<&str>,
+    ) -> Result<()> {
+        self.update_run(run_id, counts)?;
+        self.conn.execute(
+            "UPDATE crawl_runs SET finished_at = ?2, status = ?3, message = ?4 WHERE id = ?1",
+            params![run_id, now_rfc3339(), status.as_str(), message],
+        )?;
+        Ok(())
+    }
+
+    /// The most recent runs, newest first.
+    pub fn runs(&self, limit: u32) -> Result<Vec<CrawlRun>> {
+        let mut statement = self.conn.prepare(
+            "SELECT id, started_at, finished_at, status, domains_total, domains_done,
+                    captures_listed, captures_fetched, versions_new, cdx_requests,
+                    playback_requests, errors, message
+             FROM crawl_runs ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = statement.query_map([limit], |row| {
+            let count = |i: usize| -> rusqlite::Result<u64> { Ok(row.get::<_, i64>(i)? as u64) };
+            Ok(CrawlRun {
+                id: row.get(0)?,
+                started_at: row.get(1)?,
+                finished_at: row.get(2)?,
+                status: row.get(3)?,
+                counts: RunCounts {
+                    domains_total: count(4)?,
+                    domains_done: count(5)?,
+                    captures_listed: count(6)?,
+                    captures_fetched: count(7)?,
+                    versions_new: count(8)?,
+                    cdx_requests: count(9)?,
+                    playback_requests: count(10)?,
+                    errors: count(11)?,
+                },
+                message: row.get(12)?,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    }
+
+    /// The overview for `crawler status`.
+    pub fn status(&self) -> Result<StoreStatus> {
+        let count = |sql: &str| -> Result<i64> { Ok(self.conn.query_row(sql, [], |r| r.get(0))?) };
+        let failing = {
+            let mut statement = self.conn.prepare(
+                "SELECT name, state, last_error FROM domains WHERE state IN ('blocked', 'failed') ORDER BY name",
+            )?;
+            let rows =
+                statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+            rows.collect::<std::result::Result<_, _>>()?
+        };
+        Ok(StoreStatus {
+            domains: count("SELECT count(*) FROM domains")?,
+            domains_with_versions: count("SELECT count(DISTINCT domain_id) FROM versions")?,
+            versions: count("SELECT count(*) FROM versions")?,
+            captures: count("SELECT count(*) FROM captures")?,
+            contents: count("SELECT count(*) FROM contents")?,
+            pending_retries: count(
+                "SELECT count(*) FROM captures WHERE role = 'policy' AND fetch_state = 'pending' AND attempts > 0",
+            )?,
+            failing_domains: failing,
+            last_run: self.runs(1)?.into_iter().next(),
+        })
+    }
+
+    /// Writes every stored fact that does not depend on when or in which order it was fetched
+    /// (no row ids, fetch times or run numbers), as sorted JSON lines: two stores that hold the
+    /// same history give byte-identical dumps.
+    pub fn write_canonical_dump(&self, out: &mut dyn Write) -> Result<()> {
+        let io = |source| StoreError::Io {
+            context: "cannot write the dump".into(),
+            source,
+        };
+        let queries: [(&str, &str); 6] = [
+            (
+                "domain",
+                "SELECT json_object('name', name, 'state', state, 'homepage_cursor', homepage_cursor,
+                     'policy_cursor', policy_cursor, 'last_error', last_error)
+                 FROM domains ORDER BY name",
+            ),
+            (
+                "alias",
+                "SELECT json_object('domain', d.name, 'host', a.host, 'since', a.since,
+                     'policy_cursor', a.policy_cursor)
+                 FROM domain_aliases a JOIN domains d ON d.id = a.domain_id ORDER BY d.name, a.host",
+            ),
+            (
+                "capture",
+                "SELECT json_object('domain', d.name, 'role', c.role, 'url', c.url,
+                     'timestamp', c.timestamp, 'digest', c.digest, 'status', c.status,
+                     'mimetype', c.mimetype, 'length', c.length, 'fetch_state', c.fetch_state,
+                     'content_sha1', c.content_sha1, 'found_url', c.found_url,
+                     'found_timestamp', c.found_timestamp, 'found_status', c.found_status,
+                     'digest_check', c.digest_check, 'text_hash', c.text_hash, 'note', c.note)
+                 FROM captures c JOIN domains d ON d.id = c.domain_id
+                 ORDER BY d.name, c.role, c.url, c.timestamp",
+            ),
+            (
+                "content",
+                "SELECT json_object('sha1', sha1, 'raw_length', raw_length,
+                     'content_type', content_type, 'charset', charset, 'body', hex(body))
+                 FROM contents ORDER BY sha1",
+            ),
+            (
+                "version",
+                "SELECT json_object('domain', d.name, 'seq', v.seq, 'text_hash', v.text_hash,
+                     'title', v.title, 'url', v.url, 'first_seen', v.first_seen,
+                     'last_seen', v.last_seen, 'capture_count', v.capture_count,
+                     'first_capture', f.url || ' ' || f.timestamp,
+                     'last_capture', l.url || ' ' || l.timestamp, 'markdown', v.markdown)
+                 FROM versions v JOIN domains d ON d.id = v.domain_id
+                 JOIN captures f ON f.id = v.first_capture_id
+                 JOIN captures l ON l.id = v.last_capture_id
+                 ORDER BY d.name, v.seq",
+            ),
+            (
+                "discovery",
+                "SELECT json_object('domain', d.name, 'period_start', x.period_start,
+                     'period_end', x.period_end, 'policy_url', x.policy_url, 'method', x.method,
+                     'homepage_url', x.homepage_url, 'homepage_timestamp', x.homepage_timestamp,
+                     'link_text', x.link_text, 'score', x.score, 'candidates', json(x.candidates))
+                 FROM discoveries x JOIN domains d ON d.id = x.domain_id
+                 ORDER BY d.name, x.period_start, x.period_end",
+            ),
+        ];
+        for (kind, sql) in queries {
+            let mut statement = self.conn.prepare(sql)?;
+            let mut rows = statement.query([])?;
+            while let Some(row) = rows.next()? {
+                let json: String = row.get(0)?;
+                writeln!(out, "{{\"{kind}\":{json}}}").map_err(io)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+const DOMAIN_COLUMNS: &str = "id, name, added_at, crawl_interval_days, last_crawled_at, homepage_cursor, policy_cursor, state, last_error";
+
+fn domain_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Domain> {
+    Ok(Domain {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        added_at: row.get(2)?,
+        crawl_interval_days: row.get(3)?,
+        last_crawled_at: row.get(4)?,
+        homepage_cursor: row.get(5)?,
+        policy_cursor: row.get(6)?,
+        state: row.get(7)?,
+        last_error: row.get(8)?,
+    })
+}
+
+fn insert_capture(tx: &Transaction<'_>, domain_id: i64, capture: &CaptureRecord) -> Result<usize> {
+    let (state, note, fetched) = match &capture.state {
+        InitialState::Pending => ("pending", None, None),
+        InitialState::Done(result) => ("done", result.note.as_deref(), Some(result)),
+        InitialState::Skipped(note) => ("skipped", Some(note.as_str()), None),
+    };
+    Ok(tx.execute(
+        "INSERT OR IGNORE INTO captures (domain_id, role, url, timestamp, digest, status,
+             mimetype, length, fetch_state, note, content_sha1, found_url, found_timestamp,
+             found_status, digest_check, text_hash, attempts)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+        params![
+            domain_id,
+            capture.role.as_str(),
+            capture.url,
+            capture.timestamp,
+            capture.digest,
+            capture.status,
+            capture.mimetype,
+            capture.length.map(|l| l as i64),
+            state,
+            note,
+            fetched.map(|f| &f.content_sha1),
+            fetched.map(|f| &f.found_url),
+            fetched.map(|f| &f.found_timestamp),
+            fetched.map(|f| f.found_status),
+            fetched.map(|f| &f.digest_check),
+            fetched.and_then(|f| f.text_hash.as_ref()),
+            i64::from(fetched.is_some()),
+        ],
+    )?)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,135 @@
+//! The schema, as versioned migrations (`PRAGMA user_version`). Append new migrations; never
+//! edit one that has shipped.
+
+use rusqlite_migration::{M, Migrations};
+
+/// Migration 1: the first schema. Each table says what one row is.
+const V1: &str = r#"
+-- One row per domain a user asked for (lowercase host, e.g. focuscamera.com).
+CREATE TABLE domains (
+    id                  INTEGER PRIMARY KEY,
+    name                TEXT NOT NULL UNIQUE,
+    added_at            TEXT NOT NULL,              -- RFC 3339 UTC
+    crawl_interval_days INTEGER,                    -- per-domain interval for --due; NULL: the default
+    last_crawled_at     TEXT,                       -- end of the last complete crawl of the domain
+    homepage_cursor     TEXT,                       -- newest homepage capture listed (14 digits)
+    policy_cursor       TEXT,                       -- newest candidate policy capture listed
+    state               TEXT NOT NULL DEFAULT 'new' -- new | ok | blocked | failed
+                        CHECK (state IN ('new', 'ok', 'blocked', 'failed')),
+    last_error          TEXT
+);
+
+-- Other sites a domain moved to (a rebrand seen as an archived homepage redirect).
+CREATE TABLE domain_aliases (
+    domain_id     INTEGER NOT NULL REFERENCES domains(id),
+    host          TEXT NOT NULL,
+    since         TEXT NOT NULL,                    -- the redirect capture that revealed it
+    policy_cursor TEXT,
+    PRIMARY KEY (domain_id, host)
+);
+
+-- Raw capture bytes, once per SHA-1, zlib-compressed.
+CREATE TABLE contents (
+    sha1         TEXT PRIMARY KEY,                  -- base32 SHA-1 of the raw bytes
+    body         BLOB NOT NULL,                     -- zlib (RFC 1950) of the raw bytes
+    raw_length   INTEGER NOT NULL,
+    content_type TEXT,                              -- archived Content-Type
+    charset      TEXT,                              -- encoding the text was decoded from
+    fetched_at   TEXT NOT NULL
+);
+
+-- Every CDX row the crawl used: homepage samples it read, and policy captures.
+CREATE TABLE captures (
+    id              INTEGER PRIMARY KEY,
+    domain_id       INTEGER NOT NULL REFERENCES domains(id),
+    role            TEXT NOT NULL CHECK (role IN ('homepage', 'policy')),
+    url             TEXT NOT NULL,                  -- CDX original
+    timestamp       TEXT NOT NULL,                  -- CDX timestamp, 14 digits
+    digest          TEXT NOT NULL,                  -- CDX digest
+    status          INTEGER,                        -- CDX statuscode (NULL for '-')
+    mimetype        TEXT NOT NULL,
+    length          INTEGER,
+    fetch_state     TEXT NOT NULL DEFAULT 'pending' -- pending | done | skipped | gone
+                    CHECK (fetch_state IN ('pending', 'done', 'skipped', 'gone')),
+    content_sha1    TEXT REFERENCES contents(sha1),
+    found_url       TEXT,                           -- URL really served (after redirects)
+    found_timestamp TEXT,                           -- its capture time
+    found_status    INTEGER,
+    digest_check    TEXT,                           -- match | mismatch | not-checked
+    text_hash       TEXT,                           -- hash of the policy text (NULL: no text)
+    note            TEXT,                           -- why skipped or gone, or the last error
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (domain_id, role, url, timestamp)
+);
+CREATE INDEX captures_by_digest ON captures(digest);
+CREATE INDEX captures_by_state ON captures(domain_id, role, fetch_state);
+
+-- One row per distinct policy text of a domain, in time order: valid from first_seen until
+-- the next version's first_seen.
+CREATE TABLE versions (
+    id               INTEGER PRIMARY KEY,
+    domain_id        INTEGER NOT NULL REFERENCES domains(id),
+    seq              INTEGER NOT NULL,              -- 1, 2, 3... per domain
+    text_hash        TEXT NOT NULL,
+    title            TEXT,
+    markdown         TEXT NOT NULL,                 -- corpus-style Markdown of the first capture
+    url              TEXT NOT NULL,                 -- where the first capture was found
+    first_capture_id INTEGER NOT NULL REFERENCES captures(id),
+    last_capture_id  INTEGER NOT NULL REFERENCES captures(id),
+    first_seen       TEXT NOT NULL,                 -- 14 digits
+    last_seen        TEXT NOT NULL,
+    capture_count    INTEGER NOT NULL,
+    UNIQUE (domain_id, seq)
+);
+
+-- What discovery decided for each span of candidate captures, and why.
+CREATE TABLE discoveries (
+    id                 INTEGER PRIMARY KEY,
+    domain_id          INTEGER NOT NULL REFERENCES domains(id),
+    run_id             INTEGER REFERENCES crawl_runs(id),
+    period_start       TEXT NOT NULL,               -- first candidate capture of the span
+    period_end         TEXT NOT NULL,               -- last candidate capture of the span
+    policy_url         TEXT,                        -- the URL chosen (NULL: none)
+    method             TEXT NOT NULL,               -- homepage-link | confirmed | url-keywords | none
+    homepage_url       TEXT,
+    homepage_timestamp TEXT,
+    link_text          TEXT,
+    score              REAL,
+    candidates         TEXT NOT NULL,               -- JSON array of the candidate URLs
+    UNIQUE (domain_id, period_start, period_end)
+);
+
+-- One row per `crawler crawl` invocation.
+CREATE TABLE crawl_runs (
+    id                INTEGER PRIMARY KEY,
+    started_at        TEXT NOT NULL,
+    finished_at       TEXT,
+    status            TEXT NOT NULL                 -- running | completed | halted | interrupted | failed
+                      CHECK (status IN ('running', 'completed', 'halted', 'interrupted', 'failed')),
+    settings          TEXT NOT NULL,                -- JSON of the settings in force
+    domains_total     INTEGER NOT NULL DEFAULT 0,
+    domains_done      INTEGER NOT NULL DEFAULT 0,
+    captures_listed   INTEGER NOT NULL DEFAULT 0,
+    captures_fetched  INTEGER NOT NULL DEFAULT 0,
+    versions_new      INTEGER NOT NULL DEFAULT 0,
+    cdx_requests      INTEGER NOT NULL DEFAULT 0,
+    playback_requests INTEGER NOT NULL DEFAULT 0,
+    errors            INTEGER NOT NULL DEFAULT 0,
+    message           TEXT
+);
+CREATE INDEX discoveries_by_domain ON discoveries(domain_id, period_start);
+CREATE INDEX versions_by_domain ON versions(domain_id, first_seen);
+"#;
+
+/// All migrations, oldest first.
+pub(crate) fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(V1)])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        assert!(super::migrations().validate().is_ok());
+    }
+}

@@ -1,0 +1,313 @@
+use super::*;
+
+fn policy(url: &str, timestamp: &str, digest: &str) -> CaptureRecord {
+    CaptureRecord {
+        role: Role::Policy,
+        url: url.into(),
+        timestamp: timestamp.into(),
+        digest: digest.into(),
+        status: Some(200),
+        mimetype: "text/html".into(),
+        length: Some(1000),
+        state: InitialState::Pending,
+    }
+}
+
+fn fetched(sha1: &str, url: &str, timestamp: &str, text: &str) -> FetchResult {
+    FetchResult {
+        content_sha1: sha1.into(),
+        found_url: url.into(),
+        found_timestamp: timestamp.into(),
+        found_status: 200,
+        digest_check: "match".into(),
+        text_hash: Some(text.into()),
+        note: None,
+    }
+}
+
+fn version(text: &str, first: &str, last: &str, count: i64, capture: i64) -> NewVersion {
+    NewVersion {
+        text_hash: text.into(),
+        title: Some("Privacy".into()),
+        markdown: format!("# Privacy\n\n{text}\n"),
+        url: "http://example.com/privacy".into(),
+        first_capture_id: capture,
+        last_capture_id: capture,
+        first_seen: first.into(),
+        last_seen: last.into(),
+        capture_count: count,
+    }
+}
+
+#[test]
+fn opening_twice_keeps_the_data_and_the_schema_version() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("sub/dir/crawler.sqlite");
+    {
+        let store = Store::open(&path).expect("created with its folders");
+        store.ensure_domain("example.com").expect("domain");
+    }
+    let store = Store::open(&path).expect("reopened");
+    let domains = store.domains().expect("domains");
+    assert_eq!(domains.len(), 1);
+    assert_eq!(domains[0].name, "example.com");
+    let version: i64 = store
+        .conn
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .expect("user_version");
+    assert_eq!(version, 1);
+    let mode: String = store
+        .conn
+        .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+        .expect("journal_mode");
+    assert_eq!(mode, "wal");
+}
+
+#[test]
+fn a_second_writer_is_refused_until_the_first_lets_go() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("crawler.sqlite");
+    let first = Store::lock_for_writing(&path).expect("first lock");
+    let error = Store::lock_for_writing(&path).expect_err("second is refused");
+    assert!(matches!(error, StoreError::Locked { .. }), "{error}");
+    assert!(error.to_string().contains("another crawl"), "{error}");
+    drop(first);
+    Store::lock_for_writing(&path).expect("free again");
+}
+
+#[test]
+fn a_plan_is_saved_once_and_its_captures_are_not_duplicated() {
+    let mut store = Store::open_in_memory().expect("store");
+    let domain = store.ensure_domain("example.com").expect("domain");
+    let plan = Plan {
+        decisions: vec![Decision {
+            period_start: "20100101000000".into(),
+            period_end: "20120101000000".into(),
+            policy_url: Some("http://example.com/privacy".into()),
+            method: "homepage-link".into(),
+            homepage_url: Some("http://example.com/".into()),
+            homepage_timestamp: Some("20110101000000".into()),
+            link_text: Some("Privacy Policy".into()),
+            score: Some(12.0),
+            candidates: vec!["http://example.com/privacy".into()],
+        }],
+        captures: vec![
+            policy("http://example.com/privacy", "20100101000000", "AAAA"),
+            policy("http://example.com/privacy", "20120101000000", "BBBB"),
+        ],
+        aliases: vec![],
+        homepage_cursor: Some("20110101000000".into()),
+        policy_cursor: Some("20120101000000".into()),
+    };
+    assert_eq!(store.save_plan(domain.id, None, &plan).expect("saved"), 2);
+    assert_eq!(store.save_plan(domain.id, None, &plan).expect("again"), 0);
+    assert_eq!(
+        store
+            .pending_policy_captures(domain.id)
+            .expect("pending")
+            .len(),
+        2
+    );
+    assert_eq!(
+        store.decisions(domain.id).expect("decisions"),
+        plan.decisions
+    );
+    assert_eq!(
+        store.confirmed_policy_urls(domain.id).expect("confirmed"),
+        vec!["http://example.com/privacy".to_owned()]
+    );
+    let domain = store.domain("example.com").expect("query").expect("exists");
+    assert_eq!(domain.policy_cursor.as_deref(), Some("20120101000000"));
+}
+
+#[test]
+fn contents_round_trip_compressed_and_digests_are_reused() {
+    let mut store = Store::open_in_memory().expect("store");
+    let domain = store.ensure_domain("example.com").expect("domain");
+    let body = "<html>privacy</html>".repeat(200);
+    store
+        .put_content(NewContent {
+            sha1: "SHA",
+            body: body.as_bytes(),
+            content_type: Some("text/html"),
+            charset: Some("UTF-8"),
+        })
+        .expect("put");
+    store
+        .put_content(NewContent {
+            sha1: "SHA",
+            body: b"ignored: same key",
+            content_type: None,
+            charset: None,
+        })
+        .expect("put twice is a no-op");
+    let content = store.content("SHA").expect("read").expect("exists");
+    assert_eq!(content.body, body.as_bytes());
+    let stored: i64 = store
+        .conn
+        .query_row("SELECT length(body) FROM contents", [], |row| row.get(0))
+        .expect("length");
+    assert!(stored < body.len() as i64 / 10, "compressed to {stored}");
+
+    let plan = Plan {
+        captures: vec![policy(
+            "http://example.com/privacy",
+            "20100101000000",
+            "CDXDIGEST",
+        )],
+        ..Plan::default()
+    };
+    store.save_plan(domain.id, None, &plan).expect("plan");
+    assert_eq!(store.content_for_digest("CDXDIGEST").expect("query"), None);
+    let pending = store.pending_policy_captures(domain.id).expect("pending");
+    store
+        .capture_fetched(
+            pending[0].id,
+            &fetched("SHA", "http://example.com/privacy", "20100101000000", "T1"),
+        )
+        .expect("fetched");
+    assert_eq!(
+        store
+            .content_for_digest("CDXDIGEST")
+            .expect("query")
+            .as_deref(),
+        Some("SHA")
+    );
+    assert_eq!(
+        store.content_for_digest("SHA").expect("query").as_deref(),
+        Some("SHA")
+    );
+}
+
+#[test]
+fn failures_are_retried_or_given_up_and_show_in_the_status() {
+    let mut store = Store::open_in_memory().expect("store");
+    let domain = store.ensure_domain("example.com").expect("domain");
+    let plan = Plan {
+        captures: vec![
+            policy("http://example.com/privacy", "20100101000000", "A"),
+            policy("http://example.com/privacy", "20110101000000", "B"),
+        ],
+        ..Plan::default()
+    };
+    store.save_plan(domain.id, None, &plan).expect("plan");
+    let pending = store.pending_policy_captures(domain.id).expect("pending");
+    store
+        .capture_failed(pending[0].id, "reset", true)
+        .expect("retry");
+    store
+        .capture_failed(pending[1].id, "not archived", false)
+        .expect("gone");
+    let pending = store.pending_policy_captures(domain.id).expect("pending");
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].attempts, 1);
+    assert_eq!(store.status().expect("status").pending_retries, 1);
+}
+
+#[test]
+fn versions_sync_in_place_and_count_only_new_ones() {
+    let mut store = Store::open_in_memory().expect("store");
+    let domain = store.ensure_domain("example.com").expect("domain");
+    let plan = Plan {
+        captures: vec![policy("http://example.com/privacy", "20100101000000", "A")],
+        ..Plan::default()
+    };
+    store.save_plan(domain.id, None, &plan).expect("plan");
+    let capture = store.pending_policy_captures(domain.id).expect("pending")[0].id;
+    let first = [version(
+        "T1",
+        "20100101000000",
+        "20100101000000",
+        1,
+        capture,
+    )];
+    assert_eq!(store.sync_versions(domain.id, &first).expect("sync"), 1);
+    assert_eq!(store.sync_versions(domain.id, &first).expect("again"), 0);
+    let grown = [
+        version("T1", "20100101000000", "20110101000000", 2, capture),
+        version("T2", "20120101000000", "20120101000000", 1, capture),
+    ];
+    assert_eq!(store.sync_versions(domain.id, &grown).expect("grown"), 1);
+    let versions = store.versions(domain.id).expect("versions");
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[0].capture_count, 2);
+    assert_eq!(versions[0].valid_until.as_deref(), Some("20120101000000"));
+    assert_eq!(versions[1].valid_until, None);
+    assert_eq!(store.sync_versions(domain.id, &first).expect("shrunk"), 0);
+    assert_eq!(store.versions(domain.id).expect("versions").len(), 1);
+}
+
+#[test]
+fn a_killed_run_is_marked_interrupted_by_the_next() {
+    let store = Store::open_in_memory().expect("store");
+    let first = store
+        .start_run(&serde_json::json!({"domains": 1}), 1)
+        .expect("run");
+    let counts = RunCounts {
+        domains_total: 1,
+        cdx_requests: 2,
+        ..RunCounts::default()
+    };
+    store.update_run(first, &counts).expect("update");
+    let second = store.start_run(&serde_json::json!({}), 3).expect("run");
+    store
+        .finish_run(second, &RunCounts::default(), RunStatus::Completed, None)
+        .expect("finish");
+    let runs = store.runs(5).expect("runs");
+    assert_eq!(runs[0].id, second);
+    assert_eq!(runs[0].status, "completed");
+    assert_eq!(runs[1].status, "interrupted");
+    assert_eq!(runs[1].counts.cdx_requests, 2);
+}
+
+#[test]
+fn the_canonical_dump_ignores_ids_and_fetch_order() {
+    let build = |order: &[usize]| {
+        let mut store = Store::open_in_memory().expect("store");
+        store.ensure_domain("zz.example").expect("domain");
+        let domain = store.ensure_domain("example.com").expect("domain");
+        let all = [
+            policy("http://example.com/privacy", "20100101000000", "A"),
+            policy("http://example.com/privacy", "20110101000000", "B"),
+        ];
+        for &i in order {
+            let plan = Plan {
+                captures: vec![all[i].clone()],
+                ..Plan::default()
+            };
+            store.save_plan(domain.id, None, &plan).expect("plan");
+        }
+        let mut out = Vec::new();
+        store.write_canonical_dump(&mut out).expect("dump");
+        out
+    };
+    let forward = build(&[0, 1]);
+    assert_eq!(forward, build(&[1, 0]));
+    let text = String::from_utf8(forward).expect("utf-8");
+    assert_eq!(text.lines().count(), 4, "{text}");
+    assert!(!text.contains("added_at"), "{text}");
+}
+
+#[test]
+fn due_domains_are_the_new_ones_and_the_stale_ones() {
+    let store = Store::open_in_memory().expect("store");
+    let fresh = store.ensure_domain("fresh.example").expect("domain");
+    store
+        .set_domain_state(fresh.id, "ok", None, true)
+        .expect("crawled");
+    let stale = store.ensure_domain("stale.example").expect("domain");
+    store
+        .conn
+        .execute(
+            "UPDATE domains SET last_crawled_at = '2020-01-01T00:00:00Z' WHERE id = ?1",
+            [stale.id],
+        )
+        .expect("age it");
+    let names: Vec<String> = ["fresh.example", "stale.example", "new.example"]
+        .map(String::from)
+        .to_vec();
+    assert_eq!(
+        store.due(&names, 7.0).expect("due"),
+        vec!["stale.example".to_owned(), "new.example".to_owned()]
+    );
+}
