@@ -31,6 +31,9 @@ pub struct GlobalArgs {
     /// Base URL of the Wayback-compatible archive, e.g. http://127.0.0.1:8089
     #[arg(long, global = true, env = "CRAWLER_ARCHIVE", value_name = "URL")]
     pub archive: Option<String>,
+    /// The SQLite store (default: `db` in the config's [crawl], data/crawler.sqlite).
+    #[arg(long, global = true, env = "CRAWLER_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
     /// More log output (-v info, -vv debug, -vvv trace). RUST_LOG overrides it.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -51,6 +54,16 @@ pub enum LogFormat {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Find each domain's privacy policy through time and store its versions (the main job).
+    ///
+    /// Incremental and resumable: a rerun asks the archive only for captures newer than the
+    /// store holds and downloads only contents it lacks; a crawl killed at any point and rerun
+    /// ends with the same store. One crawl writes a database at a time.
+    Crawl(CrawlArgs),
+    /// The timeline of a domain's policy versions.
+    History(HistoryArgs),
+    /// What the store holds: domains, versions, the last run, failures waiting for a retry.
+    Status(StatusArgs),
     /// List the archive's captures of a URL (one per line, or JSON lines).
     Captures(CapturesArgs),
     /// Download one raw capture through its id_ URL.
@@ -98,6 +111,52 @@ pub struct BenchConvertArgs {
     /// Skip the Python pipeline.
     #[arg(long)]
     pub no_python: bool,
+}
+
+/// Arguments of `crawler crawl`.
+#[derive(Debug, Args)]
+pub struct CrawlArgs {
+    /// Domains to crawl (example.com; a URL is reduced to its domain). Without any, the
+    /// domains file is read.
+    pub domains: Vec<String>,
+    /// A file of domains, one per line (blank lines and # comments ignored).
+    #[arg(long, env = "CRAWLER_DOMAINS_FILE", value_name = "FILE")]
+    pub domains_file: Option<PathBuf>,
+    /// Only captures from this date on (YYYY[MM[DD]]). A bounded run leaves the cursors of
+    /// incremental runs alone.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only captures up to this date (YYYY[MM[DD]], inclusive).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Crawl only the domains whose interval (crawl_interval_days) has passed since their last
+    /// crawl: for cron jobs and timers that call it often.
+    #[arg(long)]
+    pub due: bool,
+    /// A contact (e-mail or URL) sent in the User-Agent, so archive staff can reach you.
+    #[arg(long, env = "CRAWLER_CONTACT", value_name = "CONTACT")]
+    pub contact: Option<String>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `crawler history`.
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The domain.
+    pub domain: String,
+    /// Print JSON lines (one per version) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `crawler status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `crawler captures`.

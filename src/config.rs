@@ -17,6 +17,8 @@ pub const DEFAULT_CONFIG: &str = "config/crawler.toml";
 pub struct Settings {
     /// The archive client's settings (`[archive]`).
     pub archive: wayback::ArchiveConfig,
+    /// The crawl's settings (`[crawl]`).
+    pub crawl: crawl::CrawlSettings,
 }
 
 impl Settings {
@@ -44,6 +46,9 @@ impl Settings {
             }
             settings.archive.base_url = archive.trim_end_matches('/').to_owned();
         }
+        if let Some(db) = &global.db {
+            settings.crawl.db = db.clone();
+        }
         Ok(settings)
     }
 
@@ -69,6 +74,10 @@ mod tests {
         assert_eq!(
             format!("{:?}", shipped.archive),
             format!("{:?}", defaults.archive),
+            "config/crawler.toml documents the built-in defaults; keep them equal"
+        );
+        assert_eq!(
+            shipped.crawl, defaults.crawl,
             "config/crawler.toml documents the built-in defaults; keep them equal"
         );
     }

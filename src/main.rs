@@ -59,6 +59,9 @@ fn one_line(error: &anyhow::Error) -> String {
 fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = config::Settings::load(&cli.global)?;
     match cli.command {
+        Command::Crawl(args) => commands::crawl::run(&settings, args),
+        Command::History(args) => commands::history::history(&settings, args),
+        Command::Status(args) => commands::history::status(&settings, args),
         Command::Captures(args) => commands::captures::run(&settings, args),
         Command::Fetch(args) => commands::fetch::run(&settings, args),
         Command::Convert(args) => commands::convert::run(args),

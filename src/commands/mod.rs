@@ -4,7 +4,9 @@ pub mod bench;
 pub mod captures;
 pub mod convert;
 pub mod corpus_check;
+pub mod crawl;
 pub mod fetch;
+pub mod history;
 
 use crate::UsageError;
 use crate::config::Settings;

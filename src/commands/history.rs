@@ -1,0 +1,128 @@
+//! `crawler history DOMAIN` and `crawler status`: what the store holds.
+
+use store::Store;
+
+use crate::UsageError;
+use crate::cli::{HistoryArgs, StatusArgs};
+use crate::commands::crawl::existing_db;
+use crate::config::Settings;
+
+pub fn history(settings: &Settings, args: HistoryArgs) -> anyhow::Result<()> {
+    let name = crawl::normalize_domain(&args.domain).map_err(UsageError)?;
+    let db = existing_db(settings)?;
+    let store = Store::open(&db)?;
+    let Some(domain) = store.domain(&name)? else {
+        anyhow::bail!(
+            "{name} is not in {}: crawl it first with `crawler crawl {name}`",
+            db.display()
+        );
+    };
+    let versions = store.versions(domain.id)?;
+    if args.json {
+        for version in &versions {
+            let mut value = serde_json::to_value(version)?;
+            if let Some(object) = value.as_object_mut() {
+                object.remove("markdown");
+                object.insert("size".into(), version.markdown.len().into());
+            }
+            println!("{value}");
+        }
+        return Ok(());
+    }
+    if versions.is_empty() {
+        println!(
+            "{name}: no policy version stored (state {}{})",
+            domain.state,
+            domain
+                .last_error
+                .map(|e| format!(": {e}"))
+                .unwrap_or_default()
+        );
+        return Ok(());
+    }
+    println!(
+        "{:>3}  {:<10}  {:<10}  {:>8}  {:>7}  {:<45}  title",
+        "#", "from", "until", "captures", "size", "url"
+    );
+    for version in &versions {
+        println!(
+            "{:>3}  {:<10}  {:<10}  {:>8}  {:>7}  {:<45}  {}",
+            version.seq,
+            date(&version.first_seen),
+            version
+                .valid_until
+                .as_deref()
+                .map_or("now".to_owned(), date),
+            version.capture_count,
+            version.markdown.len(),
+            version.url,
+            version.title.as_deref().unwrap_or("-")
+        );
+    }
+    Ok(())
+}
+
+pub fn status(settings: &Settings, args: StatusArgs) -> anyhow::Result<()> {
+    let db = existing_db(settings)?;
+    let store = Store::open(&db)?;
+    let status = store.status()?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&status)?);
+        return Ok(());
+    }
+    println!("store: {}", db.display());
+    println!(
+        "domains: {} ({} with versions); versions: {}; captures: {}; contents: {}",
+        status.domains,
+        status.domains_with_versions,
+        status.versions,
+        status.captures,
+        status.contents
+    );
+    match &status.last_run {
+        Some(run) => println!(
+            "last run: #{} {} started {}{}: {} of {} domains, {} new versions, {} CDX + {} playback requests, {} errors{}",
+            run.id,
+            run.status,
+            run.started_at,
+            run.finished_at
+                .as_deref()
+                .map(|f| format!(", ended {f}"))
+                .unwrap_or_default(),
+            run.counts.domains_done,
+            run.counts.domains_total,
+            run.counts.versions_new,
+            run.counts.cdx_requests,
+            run.counts.playback_requests,
+            run.counts.errors,
+            run.message
+                .as_deref()
+                .map(|m| format!(" ({m})"))
+                .unwrap_or_default()
+        ),
+        None => println!("last run: none"),
+    }
+    println!("captures waiting for a retry: {}", status.pending_retries);
+    for (name, state, error) in &status.failing_domains {
+        println!(
+            "  {name}: {state}{}",
+            error
+                .as_deref()
+                .map(|e| format!(" ({e})"))
+                .unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+/// `2017-06-08` from `20170608160109`.
+fn date(timestamp: &str) -> String {
+    match (
+        timestamp.get(0..4),
+        timestamp.get(4..6),
+        timestamp.get(6..8),
+    ) {
+        (Some(y), Some(m), Some(d)) => format!("{y}-{m}-{d}"),
+        _ => timestamp.to_owned(),
+    }
+}

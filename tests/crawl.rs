@@ -1,0 +1,244 @@
+//! `crawler crawl`, `history` and `status` as a user runs them, against the local archive
+//! serving `tests/fixtures/demo`: killed at random points and rerun, the store ends the same
+//! as after one uninterrupted run; a second writer is refused; the archive's 429 stops the run
+//! cleanly with everything kept.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use fake_wayback::{FakeWayback, Fault, FaultRule, FaultTarget, FixtureSet};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fake archive running on its own thread for the duration of a test.
+struct Archive {
+    server: Option<FakeWayback>,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Archive {
+    fn demo() -> Archive {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let set = FixtureSet::load(&repo().join("tests/fixtures/demo")).expect("demo fixtures");
+        let server = runtime.block_on(FakeWayback::start(set)).expect("server");
+        Archive {
+            server: Some(server),
+            runtime,
+        }
+    }
+    fn server(&self) -> &FakeWayback {
+        self.server.as_ref().expect("running")
+    }
+}
+
+impl Drop for Archive {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            self.runtime.block_on(server.shutdown());
+        }
+    }
+}
+
+/// Limits that make a demo crawl last about a second: long enough to be killed in the middle.
+fn config(dir: &Path) -> PathBuf {
+    let path = dir.join("crawl.toml");
+    std::fs::write(
+        &path,
+        "[archive]\ncdx_requests_per_minute = 1200\nplayback_requests_per_second = 30.0\nretry_base_delay = 0.02\nmax_retries = 1\ndefault_retry_after = 0.3\n\n[crawl]\ndomain_concurrency = 2\n",
+    )
+    .expect("write config");
+    path
+}
+
+fn crawl_command(archive: &Archive, dir: &Path, db: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_crawler"));
+    command
+        .arg("--config")
+        .arg(config(dir))
+        .arg("--archive")
+        .arg(archive.server().base_url())
+        .arg("--db")
+        .arg(db)
+        .arg("crawl")
+        .arg("--domains-file")
+        .arg(repo().join("tests/fixtures/demo/domains.txt"))
+        .env_remove("RUST_LOG")
+        .env_remove("CRAWLER_CONFIG");
+    command
+}
+
+fn run(mut command: Command) -> Output {
+    command.output().expect("crawler runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn dump(db: &Path) -> String {
+    let store = store::Store::open(db).expect("store opens");
+    let mut out = Vec::new();
+    store.write_canonical_dump(&mut out).expect("dump");
+    String::from_utf8(out).expect("utf-8")
+}
+
+#[test]
+fn a_crawl_killed_at_random_points_and_rerun_ends_with_the_same_store() {
+    let archive = Archive::demo();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let reference = dir.path().join("reference.sqlite");
+    let output = run(crawl_command(&archive, dir.path(), &reference));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let summary = text(&output.stdout);
+    assert!(summary.contains("crawl: 7 new versions"), "{summary}");
+    let expected = dump(&reference);
+    assert!(expected.contains("\"version\""), "{expected}");
+
+    // Kill points spread over the run (a fixed sequence, so a failure can be replayed).
+    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut interrupted_mid_run = 0;
+    for round in 0..5 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let db = dir.path().join(format!("killed-{round}.sqlite"));
+        let mut killed_at = Vec::new();
+        for kill in 0..2 {
+            let delay = 40 + (state >> (kill * 16)) % 900;
+            let mut child = crawl_command(&archive, dir.path(), &db)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("spawn");
+            std::thread::sleep(Duration::from_millis(delay));
+            let _ = child.kill(); // SIGKILL: no chance to clean up.
+            let _ = child.wait();
+            killed_at.push(delay);
+        }
+        if !db.exists() || dump(&db) != expected {
+            interrupted_mid_run += 1;
+        }
+        let output = run(crawl_command(&archive, dir.path(), &db));
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        assert_eq!(
+            dump(&db),
+            expected,
+            "round {round}: killed after {killed_at:?} ms, then rerun"
+        );
+    }
+    assert!(
+        interrupted_mid_run >= 3,
+        "the kills must land mid-run to prove anything ({interrupted_mid_run} of 5 did)"
+    );
+}
+
+#[test]
+fn a_rerun_reports_no_new_versions_and_history_and_status_read_the_store() {
+    let archive = Archive::demo();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("data/crawler.sqlite");
+    let first = run(crawl_command(&archive, dir.path(), &db));
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let again = run(crawl_command(&archive, dir.path(), &db));
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    let summary = text(&again.stdout);
+    assert!(summary.contains("crawl: 0 new versions"), "{summary}");
+    assert!(summary.contains(" 0 playback requests"), "{summary}");
+
+    let crawler = |args: &[&str]| {
+        run({
+            let mut command = Command::new(env!("CARGO_BIN_EXE_crawler"));
+            command.arg("--db").arg(&db).args(args);
+            command
+        })
+    };
+    let history = crawler(&["history", "https://www.zooescape.com/"]);
+    assert!(history.status.success(), "{}", text(&history.stderr));
+    let table = text(&history.stdout);
+    assert!(table.contains("2008-12-16  2010-03-01"), "{table}");
+    assert!(table.contains("2010-03-01  now"), "{table}");
+    assert!(table.contains("http://zooescape.com/privacy.pl"), "{table}");
+
+    let status = crawler(&["status"]);
+    assert!(status.status.success(), "{}", text(&status.stderr));
+    let status = text(&status.stdout);
+    assert!(
+        status.contains("domains: 5 (4 with versions); versions: 7"),
+        "{status}"
+    );
+    assert!(status.contains("last run: #2 completed"), "{status}");
+    assert!(status.contains("blocked-example.com: blocked"), "{status}");
+
+    let unknown = crawler(&["history", "never-crawled.example"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        text(&unknown.stderr).contains("not in"),
+        "{}",
+        text(&unknown.stderr)
+    );
+    let bad = crawler(&["history", "not a domain"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn a_second_crawl_on_the_same_database_is_refused() {
+    let archive = Archive::demo();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("crawler.sqlite");
+    let _held = store::Store::lock_for_writing(&db).expect("the first crawl's lock");
+    let output = run(crawl_command(&archive, dir.path(), &db));
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("another crawl is writing"), "{stderr}");
+    assert!(archive.server().requests().is_empty(), "nothing was sent");
+}
+
+#[test]
+fn a_429_stops_the_run_cleanly_and_the_rerun_finishes_it() {
+    let archive = Archive::demo();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("crawler.sqlite");
+    // Every playback answers 429: the first pauses, the second within the window halts.
+    archive.server().add_fault(FaultRule::new(
+        FaultTarget::Pool(fake_wayback::Pool::Playback),
+        Fault::TooManyRequests {
+            retry_after: Some(fake_wayback::RetryAfter::Seconds(0)),
+        },
+    ));
+    let output = run(crawl_command(&archive, dir.path(), &db));
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stdout));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("rate-limiting") && stderr.contains("retry"),
+        "{stderr}"
+    );
+    let status = run({
+        let mut command = Command::new(env!("CARGO_BIN_EXE_crawler"));
+        command.arg("--db").arg(&db).arg("status");
+        command
+    });
+    assert!(
+        text(&status.stdout).contains("halted"),
+        "{}",
+        text(&status.stdout)
+    );
+
+    archive.server().clear_faults();
+    let output = run(crawl_command(&archive, dir.path(), &db));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let fresh = dir.path().join("fresh.sqlite");
+    let reference = run(crawl_command(&archive, dir.path(), &fresh));
+    assert!(reference.status.success());
+    assert_eq!(
+        dump(&db),
+        dump(&fresh),
+        "the halted run lost or duplicated nothing"
+    );
+}
