@@ -95,6 +95,30 @@ pub enum BenchCommand {
     /// (tools/setup-oracle.sh), the same pages through readability-lxml + html2text 2020.1.16 in
     /// Python, with the speed ratio.
     Convert(BenchConvertArgs),
+    /// The crawl's cost on a generated archive: CDX requests per domain, playback requests per
+    /// stored version, wall time over the lower bound the rate limits imply, and peak memory.
+    ///
+    /// Writes an archive of DOMAINS domains with 20-200 captures each, serves it with the
+    /// fake-wayback binary (built beside crawler by `cargo build --release --workspace`) in its
+    /// own process, and crawls it with the default limits multiplied by SCALE.
+    Crawl(BenchCrawlArgs),
+}
+
+/// Arguments of `crawler bench crawl`.
+#[derive(Debug, Args)]
+pub struct BenchCrawlArgs {
+    /// Domains in the generated archive.
+    #[arg(long, default_value_t = 1000)]
+    pub domains: usize,
+    /// Factor applied to the default rate limits (CDX 24/min, playback 1/s).
+    #[arg(long, default_value_t = 50.0)]
+    pub scale: f64,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Write the generated archive here (kept) instead of a temporary folder.
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
 }
 
 /// Arguments of `crawler bench convert`.

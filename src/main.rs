@@ -67,5 +67,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Convert(args) => commands::convert::run(args),
         Command::CorpusCheck(args) => commands::corpus_check::run(args),
         Command::Bench(cli::BenchCommand::Convert(args)) => commands::bench::convert(args),
+        Command::Bench(cli::BenchCommand::Crawl(args)) => commands::bench_crawl::crawl(args),
     }
 }

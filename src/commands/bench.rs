@@ -107,9 +107,18 @@ fn load_pages(dir: &Path) -> anyhow::Result<Vec<Page>> {
 }
 
 /// Peak resident memory of this process (Linux `VmHWM`), in KiB.
-fn peak_rss_kib() -> Option<u64> {
+pub(super) fn peak_rss_kib() -> Option<u64> {
+    proc_status_kib("VmHWM:")
+}
+
+/// Resident memory of this process now (Linux `VmRSS`), in KiB.
+pub(super) fn current_rss_kib() -> Option<u64> {
+    proc_status_kib("VmRSS:")
+}
+
+fn proc_status_kib(field: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|line| line.starts_with(field))?;
     line.split_whitespace().nth(1)?.parse().ok()
 }
 

@@ -1,6 +1,7 @@
 //! One module per subcommand, and what they share.
 
 pub mod bench;
+pub mod bench_crawl;
 pub mod captures;
 pub mod convert;
 pub mod corpus_check;

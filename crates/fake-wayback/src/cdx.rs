@@ -153,20 +153,21 @@ pub(crate) fn answer(set: &FixtureSet, params: &[(String, String)]) -> CdxAnswer
         return error(format!("unknown matchType {match_type}"));
     }
 
-    let matches_url = |capture: &FixtureCapture| {
-        let urlkey = capture.urlkey();
-        let host = urlkey.split(')').next().unwrap_or("");
-        match match_type.as_str() {
-            "exact" => urlkey == key,
-            "prefix" => urlkey.starts_with(&key),
-            "host" => host == key_host,
-            _ => host == key_host || host.starts_with(&format!("{key_host},")),
-        }
+    // The index is sorted by URL key: each match type is one or two key ranges.
+    let ranges = match match_type.as_str() {
+        "exact" | "prefix" => vec![set.key_prefix_range(&key)],
+        "host" => vec![set.key_prefix_range(&format!("{key_host})"))],
+        _ => vec![
+            set.key_prefix_range(&format!("{key_host})")),
+            set.key_prefix_range(&format!("{key_host},")),
+        ],
     };
+    let exact = match_type == "exact";
     let mut rows: Vec<&FixtureCapture> = Vec::new();
     let mut last_kept: Option<&FixtureCapture> = None;
-    for capture in set.captures() {
-        if !matches_url(capture)
+    for index in ranges.into_iter().flatten() {
+        let capture = &set.captures()[index];
+        if (exact && set.key_at(index) != key)
             || from.as_ref().is_some_and(|from| capture.timestamp < *from)
             || to.as_ref().is_some_and(|to| capture.timestamp > *to)
             || !filters

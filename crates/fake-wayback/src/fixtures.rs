@@ -94,6 +94,8 @@ pub enum FixtureError {
 #[derive(Debug, Clone, Default)]
 pub struct FixtureSet {
     captures: Vec<FixtureCapture>,
+    /// `captures[i].urlkey()`, computed once: the index is searched by key.
+    keys: Vec<String>,
     blocked: Vec<String>,
     domains: Vec<String>,
 }
@@ -154,6 +156,7 @@ impl FixtureSet {
             detail: error.to_string(),
         })?;
         let mut set = FixtureSet::new();
+        let mut loaded = Vec::with_capacity(index.capture.len());
         for blocked in index.blocked {
             set.block_site(&blocked);
         }
@@ -187,7 +190,7 @@ impl FixtureSet {
             {
                 headers.push(("Content-Type".into(), entry.mimetype.clone()));
             }
-            set.add(FixtureCapture {
+            loaded.push(FixtureCapture {
                 original: entry.url,
                 timestamp: entry.timestamp,
                 status: entry.status,
@@ -198,6 +201,7 @@ impl FixtureSet {
                 raw_location: entry.raw_location,
             });
         }
+        set.extend(loaded);
         let domains_path = dir.join("domains.txt");
         if domains_path.is_file() {
             let text = String::from_utf8_lossy(&read(&domains_path)?).into_owned();
@@ -213,11 +217,53 @@ impl FixtureSet {
 
     /// Adds a capture, keeping index order.
     pub fn add(&mut self, capture: FixtureCapture) {
-        let key = (capture.urlkey(), capture.timestamp.clone());
-        let at = self
-            .captures
-            .partition_point(|c| (c.urlkey(), c.timestamp.clone()) <= key);
+        let key = capture.urlkey();
+        let at = self.partition_point(&key, &capture.timestamp);
+        self.keys.insert(at, key);
         self.captures.insert(at, capture);
+    }
+
+    /// Adds many captures at once (one sort instead of one insertion each).
+    pub fn extend(&mut self, captures: impl IntoIterator<Item = FixtureCapture>) {
+        let mut all: Vec<(String, FixtureCapture)> = std::mem::take(&mut self.captures)
+            .into_iter()
+            .zip(std::mem::take(&mut self.keys))
+            .map(|(capture, key)| (key, capture))
+            .collect();
+        all.extend(captures.into_iter().map(|c| (c.urlkey(), c)));
+        // Stable: captures with the same key and time keep the order they were given in.
+        all.sort_by(|a, b| (&a.0, &a.1.timestamp).cmp(&(&b.0, &b.1.timestamp)));
+        for (key, capture) in all {
+            self.keys.push(key);
+            self.captures.push(capture);
+        }
+    }
+
+    fn partition_point(&self, key: &str, timestamp: &str) -> usize {
+        self.keys
+            .iter()
+            .zip(&self.captures)
+            .collect::<Vec<_>>()
+            .partition_point(|(k, c)| (k.as_str(), c.timestamp.as_str()) <= (key, timestamp))
+    }
+
+    /// Positions of the captures whose URL key starts with `prefix`, in index order.
+    pub fn key_prefix_range(&self, prefix: &str) -> std::ops::Range<usize> {
+        let start = self.keys.partition_point(|k| k.as_str() < prefix);
+        let end = start + self.keys[start..].partition_point(|k| k.starts_with(prefix));
+        start..end
+    }
+
+    /// The captures of one URL key, oldest first.
+    pub fn with_key(&self, key: &str) -> &[FixtureCapture] {
+        let start = self.keys.partition_point(|k| k.as_str() < key);
+        let end = start + self.keys[start..].partition_point(|k| k == key);
+        &self.captures[start..end]
+    }
+
+    /// The URL key of the capture at `index`.
+    pub fn key_at(&self, index: usize) -> &str {
+        &self.keys[index]
     }
 
     /// Marks a host (and its subdomains) as excluded from the archive.

@@ -655,11 +655,7 @@ fn playback(shared: &Shared, set: &FixtureSet, rest: &str, query: &str) -> Respo
             .header("X-Archive-Wayback-Runtime-Error", runtime);
     }
     let key = surt(&original);
-    let captures: Vec<&FixtureCapture> = set
-        .captures()
-        .iter()
-        .filter(|c| c.urlkey() == key)
-        .collect();
+    let captures: Vec<&FixtureCapture> = set.with_key(&key).iter().collect();
     if captures.is_empty() {
         return not_archived();
     }
