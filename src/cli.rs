@@ -64,6 +64,9 @@ pub enum Command {
     History(HistoryArgs),
     /// What the store holds: domains, versions, the last run, failures waiting for a retry.
     Status(StatusArgs),
+    /// Write a dataset of the stored versions and their fields (SQLite, JSON lines, CSV, or the
+    /// corpus's Markdown layout), readable without this tool.
+    Export(ExportArgs),
     /// List the archive's captures of a URL (one per line, or JSON lines).
     Captures(CapturesArgs),
     /// Download one raw capture through its id_ URL.
@@ -173,6 +176,46 @@ pub struct HistoryArgs {
     /// Print JSON lines (one per version) instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Arguments of `crawler export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The output: a .sqlite file (replaced atomically), a .jsonl/.csv file (`-` for stdout),
+    /// or a folder for --format markdown.
+    #[arg(long, value_name = "PATH")]
+    pub out: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Sqlite)]
+    pub format: ExportFormat,
+    /// Only these domains (repeatable, or comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "DOMAIN")]
+    pub domains: Vec<String>,
+    /// Only versions in force on or after this date (YYYY[MM[DD]]).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only versions first seen on or before this date (YYYY[MM[DD]]).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only the latest version of each domain (the one in force at --to, when given).
+    #[arg(long)]
+    pub latest_only: bool,
+    /// Also export the raw HTML of each version's first capture (SQLite format only).
+    #[arg(long)]
+    pub with_contents: bool,
+}
+
+/// Dataset formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// A SQLite file with domains, versions, dataset_info (and contents).
+    Sqlite,
+    /// One JSON object per version per line.
+    Jsonl,
+    /// CSV with a header row.
+    Csv,
+    /// One Markdown file per version, in the corpus's f/fo/foc/DOMAIN__TIMESTAMP.md layout.
+    Markdown,
 }
 
 /// Arguments of `crawler status`.

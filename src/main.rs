@@ -62,6 +62,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Crawl(args) => commands::crawl::run(&settings, args),
         Command::History(args) => commands::history::history(&settings, args),
         Command::Status(args) => commands::history::status(&settings, args),
+        Command::Export(args) => commands::export::run(&settings, args),
         Command::Captures(args) => commands::captures::run(&settings, args),
         Command::Fetch(args) => commands::fetch::run(&settings, args),
         Command::Convert(args) => commands::convert::run(args),

@@ -3,47 +3,10 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use fake_wayback::{FakeWayback, Fault, FaultRule, FaultTarget, FixtureSet, Pool};
+mod common;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A fake archive running on its own thread for the duration of a test.
-struct Archive {
-    server: Option<FakeWayback>,
-    runtime: tokio::runtime::Runtime,
-}
-
-impl Archive {
-    fn demo() -> Archive {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let set = FixtureSet::load(&repo().join("tests/fixtures/demo")).expect("demo fixtures");
-        let server = runtime.block_on(FakeWayback::start(set)).expect("server");
-        Archive {
-            server: Some(server),
-            runtime,
-        }
-    }
-    fn server(&self) -> &FakeWayback {
-        self.server.as_ref().expect("running")
-    }
-    fn url(&self) -> String {
-        self.server().base_url()
-    }
-}
-
-impl Drop for Archive {
-    fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
-            self.runtime.block_on(server.shutdown());
-        }
-    }
-}
+use common::{Archive, repo};
+use fake_wayback::{Fault, FaultRule, FaultTarget, Pool};
 
 /// A config file with fast retries for loopback tests.
 fn fast_config(dir: &Path) -> PathBuf {

@@ -7,44 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-use fake_wayback::{FakeWayback, Fault, FaultRule, FaultTarget, FixtureSet};
+mod common;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A fake archive running on its own thread for the duration of a test.
-struct Archive {
-    server: Option<FakeWayback>,
-    runtime: tokio::runtime::Runtime,
-}
-
-impl Archive {
-    fn demo() -> Archive {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let set = FixtureSet::load(&repo().join("tests/fixtures/demo")).expect("demo fixtures");
-        let server = runtime.block_on(FakeWayback::start(set)).expect("server");
-        Archive {
-            server: Some(server),
-            runtime,
-        }
-    }
-    fn server(&self) -> &FakeWayback {
-        self.server.as_ref().expect("running")
-    }
-}
-
-impl Drop for Archive {
-    fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
-            self.runtime.block_on(server.shutdown());
-        }
-    }
-}
+use common::{Archive, repo, text};
+use fake_wayback::{Fault, FaultRule, FaultTarget};
 
 /// Limits that make a demo crawl last about a second: long enough to be killed in the middle.
 fn config(dir: &Path) -> PathBuf {
@@ -76,10 +42,6 @@ fn crawl_command(archive: &Archive, dir: &Path, db: &Path) -> Command {
 
 fn run(mut command: Command) -> Output {
     command.output().expect("crawler runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn dump(db: &Path) -> String {

@@ -699,6 +699,11 @@ impl Crawler {
             let reusable = existing
                 .get(index)
                 .filter(|v| v.text_hash == first.text_hash && v.first_seen == first.timestamp);
+            let snapshot_url = policy_text::snapshot_url(
+                &self.settings.snapshot_base,
+                &first.timestamp,
+                &first.url,
+            );
             let (title, markdown) = match reusable {
                 Some(version) => (version.title.clone(), version.markdown.clone()),
                 None => {
@@ -723,7 +728,13 @@ impl Crawler {
                     }
                 }
             };
+            let fields = match reusable.and_then(|v| v.fields.clone()) {
+                Some(fields) => Some(fields),
+                None => serde_json::to_string(&fields::extract(&markdown)).ok(),
+            };
             wanted.push(NewVersion {
+                snapshot_url,
+                fields,
                 text_hash: first.text_hash.clone(),
                 title,
                 markdown,

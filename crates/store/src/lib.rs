@@ -6,6 +6,7 @@
 //! Not for: talking to an archive, converting HTML or deciding what a policy is. Callers pass
 //! in what they found; this crate keeps it, and answers the queries the CLI makes.
 
+mod export;
 mod schema;
 mod time;
 
@@ -15,6 +16,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 
+pub use export::{ExportCounts, ExportFilter, ExportRow};
 pub use time::{add_one_second, now_rfc3339};
 
 /// What can go wrong with the store.
@@ -297,6 +299,10 @@ pub struct NewVersion {
     pub last_seen: String,
     /// Captures showing this text.
     pub capture_count: i64,
+    /// The archive's `id_` URL of the first capture.
+    pub snapshot_url: String,
+    /// JSON of the extracted fields.
+    pub fields: Option<String>,
 }
 
 /// A stored version.
@@ -320,6 +326,10 @@ pub struct PolicyVersion {
     pub valid_until: Option<String>,
     /// Captures showing this text.
     pub capture_count: i64,
+    /// The archive's `id_` URL of the first capture.
+    pub snapshot_url: Option<String>,
+    /// JSON of the extracted fields.
+    pub fields: Option<String>,
 }
 
 /// Counts of one run.
@@ -832,7 +842,7 @@ impl Store {
     pub fn versions(&self, domain_id: i64) -> Result<Vec<PolicyVersion>> {
         let mut statement = self.conn.prepare(
             "SELECT seq, text_hash, title, markdown, url, first_seen, last_seen, capture_count,
-                    lead(first_seen) OVER (ORDER BY seq)
+                    lead(first_seen) OVER (ORDER BY seq), snapshot_url, fields
              FROM versions WHERE domain_id = ?1 ORDER BY seq",
         )?;
         let rows = statement.query_map([domain_id], |row| {
@@ -846,6 +856,8 @@ impl Store {
                 last_seen: row.get(6)?,
                 capture_count: row.get(7)?,
                 valid_until: row.get(8)?,
+                snapshot_url: row.get(9)?,
+                fields: row.get(10)?,
             })
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
@@ -876,15 +888,17 @@ impl Store {
             }
             tx.execute(
                 "INSERT INTO versions (domain_id, seq, text_hash, title, markdown, url,
-                     first_capture_id, last_capture_id, first_seen, last_seen, capture_count)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                     first_capture_id, last_capture_id, first_seen, last_seen, capture_count,
+                     snapshot_url, fields)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
                  ON CONFLICT (domain_id, seq) DO UPDATE SET
                      text_hash = excluded.text_hash, title = excluded.title,
                      markdown = excluded.markdown, url = excluded.url,
                      first_capture_id = excluded.first_capture_id,
                      last_capture_id = excluded.last_capture_id,
                      first_seen = excluded.first_seen, last_seen = excluded.last_seen,
-                     capture_count = excluded.capture_count",
+                     capture_count = excluded.capture_count,
+                     snapshot_url = excluded.snapshot_url, fields = excluded.fields",
                 params![
                     domain_id,
                     seq,
@@ -896,7 +910,9 @@ impl Store {
                     version.last_capture_id,
                     version.first_seen,
                     version.last_seen,
-                    version.capture_count
+                    version.capture_count,
+                    version.snapshot_url,
+                    version.fields
                 ],
             )?;
         }
@@ -1064,7 +1080,8 @@ impl Store {
                      'title', v.title, 'url', v.url, 'first_seen', v.first_seen,
                      'last_seen', v.last_seen, 'capture_count', v.capture_count,
                      'first_capture', f.url || ' ' || f.timestamp,
-                     'last_capture', l.url || ' ' || l.timestamp, 'markdown', v.markdown)
+                     'last_capture', l.url || ' ' || l.timestamp, 'snapshot_url', v.snapshot_url,
+                     'fields', json(v.fields), 'markdown', v.markdown)
                  FROM versions v JOIN domains d ON d.id = v.domain_id
                  JOIN captures f ON f.id = v.first_capture_id
                  JOIN captures l ON l.id = v.last_capture_id

@@ -121,9 +121,15 @@ CREATE INDEX discoveries_by_domain ON discoveries(domain_id, period_start);
 CREATE INDEX versions_by_domain ON versions(domain_id, first_seen);
 "#;
 
+/// Migration 2: the fields extracted from each version, and its snapshot URL.
+const V2: &str = r#"
+ALTER TABLE versions ADD COLUMN snapshot_url TEXT;   -- the archive's id_ URL of the first capture
+ALTER TABLE versions ADD COLUMN fields TEXT;         -- JSON of fields::PolicyFields
+"#;
+
 /// All migrations, oldest first.
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1)])
+    Migrations::new(vec![M::up(V1), M::up(V2)])
 }
 
 #[cfg(test)]

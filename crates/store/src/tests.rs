@@ -36,6 +36,10 @@ fn version(text: &str, first: &str, last: &str, count: i64, capture: i64) -> New
         first_seen: first.into(),
         last_seen: last.into(),
         capture_count: count,
+        snapshot_url: format!(
+            "https://web.archive.org/web/{first}id_/http%3A//example.com/privacy"
+        ),
+        fields: Some("{\"word_count\":3}".into()),
     }
 }
 
@@ -55,7 +59,7 @@ fn opening_twice_keeps_the_data_and_the_schema_version() {
         .conn
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .expect("user_version");
-    assert_eq!(version, 1);
+    assert_eq!(version, 2);
     let mode: String = store
         .conn
         .query_row("PRAGMA journal_mode", [], |row| row.get(0))
@@ -310,4 +314,181 @@ fn due_domains_are_the_new_ones_and_the_stale_ones() {
         store.due(&names, 7.0).expect("due"),
         vec!["stale.example".to_owned(), "new.example".to_owned()]
     );
+}
+
+fn store_with_versions() -> Store {
+    let mut store = Store::open_in_memory().expect("store");
+    for (name, texts) in [("a.example", 3), ("b.example", 1)] {
+        let domain = store.ensure_domain(name).expect("domain");
+        let captures: Vec<CaptureRecord> = (0..texts)
+            .map(|i| {
+                policy(
+                    &format!("http://{name}/privacy"),
+                    &format!("201{i}0101000000"),
+                    &format!("D{i}"),
+                )
+            })
+            .collect();
+        store
+            .save_plan(
+                domain.id,
+                None,
+                &Plan {
+                    captures,
+                    ..Plan::default()
+                },
+            )
+            .expect("plan");
+        let pending = store.pending_policy_captures(domain.id).expect("pending");
+        let body = b"<html>policy</html>";
+        store
+            .put_content(NewContent {
+                sha1: "SHA",
+                body,
+                content_type: Some("text/html"),
+                charset: Some("UTF-8"),
+            })
+            .expect("content");
+        let mut versions = Vec::new();
+        for (i, capture) in pending.iter().enumerate() {
+            store
+                .capture_fetched(
+                    capture.id,
+                    &fetched("SHA", &capture.url, &capture.timestamp, &format!("T{i}")),
+                )
+                .expect("fetched");
+            let mut v = version(
+                &format!("T{i}"),
+                &capture.timestamp,
+                &capture.timestamp,
+                1,
+                capture.id,
+            );
+            v.fields = Some(format!(
+                r#"{{"word_count":{},"stated_date":{{"date":"2010-01-0{}","kind":"last_updated","phrase":"Last updated"}},"practices":[{{"practice":"cookies","sentence":"We use cookies."}}],"third_parties":[{{"name":"Google Analytics","sentence":"x"}}]}}"#,
+                100 + i,
+                i + 1
+            ));
+            versions.push(v);
+        }
+        store.sync_versions(domain.id, &versions).expect("versions");
+    }
+    store
+}
+
+#[test]
+fn export_rows_flatten_fields_and_honour_the_filters() {
+    let store = store_with_versions();
+    let mut rows = Vec::new();
+    let count = store
+        .export_rows(&ExportFilter::default(), |row| {
+            rows.push((
+                row.get("domain").cloned(),
+                row.get("version").cloned(),
+                row.get("word_count").cloned(),
+                row.get("practice_cookies").cloned(),
+                row.get("practice_gdpr").cloned(),
+                row.get("third_parties").cloned(),
+                row.get("content_length").cloned(),
+            ));
+            Ok(())
+        })
+        .expect("rows");
+    assert_eq!(count, 4);
+    assert_eq!(rows[0].0, Some("a.example".into()));
+    assert_eq!(rows[2].2, Some(102.into()));
+    assert_eq!(rows[0].3, Some(1.into()));
+    assert_eq!(rows[0].4, Some(0.into()));
+    assert_eq!(rows[0].5, Some(r#"["Google Analytics"]"#.into()));
+    assert_eq!(rows[0].6, Some(19.into()));
+
+    let count_with = |filter: ExportFilter| store.export_rows(&filter, |_| Ok(())).expect("rows");
+    assert_eq!(
+        count_with(ExportFilter {
+            latest_only: true,
+            ..ExportFilter::default()
+        }),
+        2
+    );
+    assert_eq!(
+        count_with(ExportFilter {
+            domains: vec!["b.example".into()],
+            ..ExportFilter::default()
+        }),
+        1
+    );
+    // In force during 2011: a.example v2 (2011-) and b.example v1 (2010-, still current).
+    assert_eq!(
+        count_with(ExportFilter {
+            from: Some("2011".into()),
+            to: Some("2011".into()),
+            ..ExportFilter::default()
+        }),
+        2
+    );
+    assert_eq!(
+        count_with(ExportFilter {
+            to: Some("2011".into()),
+            latest_only: true,
+            ..ExportFilter::default()
+        }),
+        2
+    );
+}
+
+#[test]
+fn export_sqlite_writes_a_self_describing_file_atomically() {
+    let store = store_with_versions();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("dataset.sqlite");
+    let info = vec![("tool".to_owned(), "crawler 0.1.0".to_owned())];
+    let counts = store
+        .export_sqlite(&out, &ExportFilter::default(), true, &info)
+        .expect("export");
+    assert_eq!(
+        (counts.domains, counts.versions, counts.contents),
+        (2, 4, 1)
+    );
+    assert!(!dir.path().join("dataset.sqlite.partial").exists());
+    let exported = Connection::open(&out).expect("open");
+    let tables: Vec<String> = exported
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .expect("prepare")
+        .query_map([], |row| row.get(0))
+        .expect("query")
+        .collect::<std::result::Result<_, _>>()
+        .expect("rows");
+    assert_eq!(tables, ["contents", "dataset_info", "domains", "versions"]);
+    let tool: String = exported
+        .query_row(
+            "SELECT value FROM dataset_info WHERE key = 'tool'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("info");
+    assert_eq!(tool, "crawler 0.1.0");
+    let body: Vec<u8> = exported
+        .query_row("SELECT body FROM contents", [], |r| r.get(0))
+        .expect("body");
+    assert_eq!(
+        body, b"<html>policy</html>",
+        "contents are exported decompressed"
+    );
+    // Exporting again replaces the file.
+    store
+        .export_sqlite(
+            &out,
+            &ExportFilter {
+                latest_only: true,
+                ..ExportFilter::default()
+            },
+            false,
+            &info,
+        )
+        .expect("again");
+    let versions: i64 = Connection::open(&out)
+        .expect("open")
+        .query_row("SELECT count(*) FROM versions", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(versions, 2);
 }

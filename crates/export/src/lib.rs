@@ -1,0 +1,220 @@
+//! Writes the store's policy versions as datasets people publish: JSON lines, CSV, and the
+//! corpus's Markdown layout (`f/fo/foc/focuscamera.com__TIMESTAMP.md`). The SQLite dataset is
+//! written by the store itself (`Store::export_sqlite`), from the same rows.
+//!
+//! Not for: choosing rows (the store's `ExportFilter` does) or computing fields. Every writer
+//! streams: one row in memory at a time.
+
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use store::{ExportFilter, ExportRow, Store, StoreError};
+
+/// What can go wrong writing a dataset.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// Reading the store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Writing failed.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file or folder.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// CSV encoding failed.
+    #[error("cannot write CSV: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+fn write_error(path: &str) -> impl Fn(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
+        context: format!("cannot write {path}"),
+        source,
+    }
+}
+
+/// One JSON object per version per line. Returns the number of rows.
+pub fn write_jsonl(
+    store: &Store,
+    filter: &ExportFilter,
+    out: &mut dyn Write,
+) -> Result<u64, ExportError> {
+    Ok(store.export_rows(filter, |row| {
+        let object: serde_json::Map<String, serde_json::Value> =
+            row.columns.iter().cloned().zip(row.values).collect();
+        let line = serde_json::Value::Object(object).to_string();
+        writeln!(out, "{line}").map_err(write_error("the JSON lines"))
+    })?)
+}
+
+/// CSV with a header row (RFC 4180 quoting; JSON arrays stay JSON text in their cell).
+pub fn write_csv(
+    store: &Store,
+    filter: &ExportFilter,
+    out: &mut dyn Write,
+) -> Result<u64, ExportError> {
+    let mut writer = csv::Writer::from_writer(out);
+    let mut header_written = false;
+    let mut csv_error = None;
+    let count = store.export_rows(filter, |row| {
+        if !header_written {
+            header_written = true;
+            if let Err(error) = writer.write_record(row.columns) {
+                csv_error = Some(error);
+            }
+        }
+        let cells = row.values.iter().map(|value| match value {
+            serde_json::Value::Null => String::new(),
+            serde_json::Value::String(text) => text.clone(),
+            other => other.to_string(),
+        });
+        if let Err(error) = writer.write_record(cells) {
+            csv_error.get_or_insert(error);
+        }
+        Ok(())
+    })?;
+    if let Some(error) = csv_error {
+        return Err(error.into());
+    }
+    writer.flush().map_err(|source| ExportError::Write {
+        path: "the CSV".into(),
+        source,
+    })?;
+    Ok(count)
+}
+
+/// Writes one Markdown file per version under `dir`, in the corpus layout, named so a domain's
+/// files sort by time: `f/fo/foc/focuscamera.com__20170608160109.md`. Returns the files written.
+pub fn write_markdown_tree(
+    store: &Store,
+    filter: &ExportFilter,
+    dir: &Path,
+) -> Result<u64, ExportError> {
+    std::fs::create_dir_all(dir).map_err(|source| ExportError::Write {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    Ok(store.export_rows(filter, |row: ExportRow<'_>| {
+        let text = |column: &str| {
+            row.get(column)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_owned()
+        };
+        let relative = corpus_path(&text("domain"), &text("archive_timestamp"));
+        let path = dir.join(&relative);
+        let shown = path.display().to_string();
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(write_error(&shown))?;
+        }
+        std::fs::write(&path, text("markdown")).map_err(write_error(&shown))
+    })?)
+}
+
+/// The corpus-layout path of a version, safe whatever the domain string holds: only
+/// `[a-z0-9.-]` survive (others become `_`), no component is `.` or `..`, the name is at most
+/// 200 bytes, and the result is always relative and inside the output folder.
+pub fn corpus_path(domain: &str, timestamp: &str) -> PathBuf {
+    let mut name: String = domain
+        .chars()
+        .map(|c| c.to_ascii_lowercase())
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    while name.contains("..") {
+        name = name.replace("..", "_.");
+    }
+    let name = name.trim_start_matches('.').to_owned();
+    let mut name = if name.is_empty() {
+        "_".to_owned()
+    } else {
+        name
+    };
+    if name.len() > 200 {
+        let hash = domain.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        name.truncate(183);
+        name.push_str(&format!("~{hash:016x}"));
+    }
+    let stamp: String = timestamp
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(14)
+        .collect();
+    let prefix = |n: usize| -> String {
+        let part: String = name.chars().take(n).collect();
+        part.replace('.', "_")
+    };
+    let path: PathBuf = [
+        prefix(1),
+        prefix(2),
+        prefix(3),
+        format!("{name}__{stamp}.md"),
+    ]
+    .iter()
+    .collect();
+    debug_assert!(path.components().all(|c| matches!(c, Component::Normal(_))));
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stays_inside(path: &Path) -> bool {
+        path.components().all(|c| matches!(c, Component::Normal(_)))
+    }
+
+    #[test]
+    fn corpus_paths_follow_the_corpus_layout() {
+        assert_eq!(
+            corpus_path("focuscamera.com", "20170608160109"),
+            PathBuf::from("f/fo/foc/focuscamera.com__20170608160109.md")
+        );
+        assert_eq!(
+            corpus_path("a.io", "20100101000000"),
+            PathBuf::from("a/a_/a_i/a.io__20100101000000.md")
+        );
+    }
+
+    #[test]
+    fn malicious_domains_cannot_leave_the_output_folder() {
+        let long = "x".repeat(5000);
+        for domain in [
+            "../../etc/passwd",
+            "..",
+            ".",
+            "/etc/passwd",
+            "a/../../b",
+            "nul\0byte.com",
+            "C:\\windows\\system32",
+            "",
+            long.as_str(),
+            "....//....//x",
+        ] {
+            let path = corpus_path(domain, "20100101000000");
+            assert!(stays_inside(&path), "{domain:?} gave {path:?}");
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            assert!(
+                name.len() <= 220,
+                "{domain:?} gave a {}-byte name",
+                name.len()
+            );
+            assert!(!path.to_string_lossy().contains('\0'));
+        }
+        assert_ne!(
+            corpus_path(&format!("{long}a"), "1"),
+            corpus_path(&format!("{long}b"), "1"),
+            "long names stay distinct"
+        );
+    }
+}

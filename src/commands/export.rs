@@ -1,0 +1,87 @@
+//! `crawler export`: the published dataset.
+
+use std::io::{BufWriter, Write};
+
+use anyhow::Context;
+use store::{ExportFilter, Store};
+
+use crate::UsageError;
+use crate::cli::{ExportArgs, ExportFormat};
+use crate::commands::crawl::existing_db;
+use crate::config::Settings;
+
+pub fn run(settings: &Settings, args: ExportArgs) -> anyhow::Result<()> {
+    let bound = |flag: &str, value: &Option<String>| -> anyhow::Result<Option<String>> {
+        let Some(value) = value else { return Ok(None) };
+        let digits: String = value.chars().filter(|c| *c != '-').collect();
+        wayback::validate_bound(flag, &digits).map_err(crate::commands::wayback_error)?;
+        Ok(Some(digits))
+    };
+    let mut domains = Vec::new();
+    for domain in &args.domains {
+        domains.push(crawl::normalize_domain(domain).map_err(UsageError)?);
+    }
+    let filter = ExportFilter {
+        domains,
+        from: bound("--from", &args.from)?,
+        to: bound("--to", &args.to)?,
+        latest_only: args.latest_only,
+    };
+    if args.with_contents && args.format != ExportFormat::Sqlite {
+        return Err(UsageError("--with-contents needs --format sqlite".into()).into());
+    }
+    let db = existing_db(settings)?;
+    let store = Store::open(&db)?;
+    let out = &args.out;
+    let shown = out.display().to_string();
+    let summary = match args.format {
+        ExportFormat::Sqlite => {
+            if out.as_os_str() == "-" || out.is_dir() {
+                return Err(UsageError(format!(
+                    "--out {shown} must be a file path for --format sqlite"
+                ))
+                .into());
+            }
+            let info = vec![
+                ("tool".to_owned(), format!("crawler {}", env!("CARGO_PKG_VERSION"))),
+                ("exported_at".to_owned(), store::now_rfc3339()),
+                ("source".to_owned(), db.display().to_string()),
+                (
+                    "description".to_owned(),
+                    "Versions of websites' privacy policies rebuilt from Wayback Machine captures: one row per distinct policy text per domain (versions), valid from archive_timestamp until valid_until; see the README's column list.".to_owned(),
+                ),
+            ];
+            let counts = store
+                .export_sqlite(out, &filter, args.with_contents, &info)
+                .with_context(|| format!("cannot export to {shown}"))?;
+            format!(
+                "{} domains, {} versions, {} contents",
+                counts.domains, counts.versions, counts.contents
+            )
+        }
+        ExportFormat::Jsonl | ExportFormat::Csv => {
+            let mut writer: Box<dyn Write> = if out.as_os_str() == "-" {
+                Box::new(BufWriter::new(std::io::stdout().lock()))
+            } else {
+                Box::new(BufWriter::new(
+                    std::fs::File::create(out).with_context(|| format!("cannot create {shown}"))?,
+                ))
+            };
+            let rows = if args.format == ExportFormat::Jsonl {
+                export::write_jsonl(&store, &filter, &mut writer)?
+            } else {
+                export::write_csv(&store, &filter, &mut writer)?
+            };
+            writer
+                .flush()
+                .with_context(|| format!("cannot write {shown}"))?;
+            format!("{rows} versions")
+        }
+        ExportFormat::Markdown => {
+            let files = export::write_markdown_tree(&store, &filter, out)?;
+            format!("{files} Markdown files")
+        }
+    };
+    eprintln!("export: {summary} written to {shown}");
+    Ok(())
+}

@@ -1,0 +1,96 @@
+//! What the binary's integration tests share: the repository root and a fake archive serving
+//! `tests/fixtures/demo` on 127.0.0.1 for the duration of a test.
+
+#![allow(dead_code)] // Each test binary uses its own part of this module.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use fake_wayback::{FakeWayback, FixtureSet};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fake archive running on its own thread for the duration of a test.
+pub struct Archive {
+    server: Option<FakeWayback>,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Archive {
+    /// Serves `tests/fixtures/demo`.
+    pub fn demo() -> Archive {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let set = FixtureSet::load(&repo().join("tests/fixtures/demo")).expect("demo fixtures");
+        let server = runtime.block_on(FakeWayback::start(set)).expect("server");
+        Archive {
+            server: Some(server),
+            runtime,
+        }
+    }
+
+    /// The running server.
+    pub fn server(&self) -> &FakeWayback {
+        self.server.as_ref().expect("running")
+    }
+
+    /// Its base URL.
+    pub fn url(&self) -> String {
+        self.server().base_url()
+    }
+}
+
+impl Drop for Archive {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            self.runtime.block_on(server.shutdown());
+        }
+    }
+}
+
+/// Bytes as text, for assertion messages.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `crawler` with the environment that could change its behaviour removed.
+pub fn crawler() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_crawler"));
+    command
+        .env_remove("CRAWLER_ARCHIVE")
+        .env_remove("CRAWLER_CONFIG")
+        .env_remove("CRAWLER_DB")
+        .env_remove("CRAWLER_DOMAINS_FILE")
+        .env_remove("RUST_LOG")
+        .env_remove("NO_COLOR");
+    command
+}
+
+/// Crawls the demo archive's domains into `db` with fast limits; panics unless it succeeds.
+pub fn crawl_demo(archive: &Archive, dir: &Path, db: &Path) {
+    let config = dir.join("fast-crawl.toml");
+    std::fs::write(
+        &config,
+        "[archive]\ncdx_requests_per_minute = 6000\nplayback_requests_per_second = 200.0\nretry_base_delay = 0.02\n",
+    )
+    .expect("write config");
+    let output = crawler()
+        .arg("--config")
+        .arg(&config)
+        .arg("--archive")
+        .arg(archive.url())
+        .arg("--db")
+        .arg(db)
+        .arg("crawl")
+        .arg("--domains-file")
+        .arg(repo().join("tests/fixtures/demo/domains.txt"))
+        .output()
+        .expect("crawler runs");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+}
