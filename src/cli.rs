@@ -31,6 +31,16 @@ pub struct GlobalArgs {
     /// Base URL of the Wayback-compatible archive, e.g. http://127.0.0.1:8089
     #[arg(long, global = true, env = "CRAWLER_ARCHIVE", value_name = "URL")]
     pub archive: Option<String>,
+    /// Which Wayback implementation --archive runs: ia (the Internet Archive and look-alikes)
+    /// or pywb (then --archive names the collection: http://host:port/COLLECTION).
+    #[arg(
+        long,
+        global = true,
+        env = "CRAWLER_ARCHIVE_PROFILE",
+        value_enum,
+        value_name = "PROFILE"
+    )]
+    pub archive_profile: Option<ProfileArg>,
     /// The SQLite store (default: `db` in the config's [crawl], data/crawler.sqlite).
     #[arg(long, global = true, env = "CRAWLER_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
@@ -40,6 +50,15 @@ pub struct GlobalArgs {
     /// Log format on stderr.
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+}
+
+/// The CLI's names for archive profiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ProfileArg {
+    /// The Internet Archive's Wayback Machine, and archives with the same API.
+    Ia,
+    /// pywb (Webrecorder), as libraries and national archives run it.
+    Pywb,
 }
 
 /// How log lines are written.

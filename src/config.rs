@@ -46,6 +46,12 @@ impl Settings {
             }
             settings.archive.base_url = archive.trim_end_matches('/').to_owned();
         }
+        if let Some(profile) = global.archive_profile {
+            settings.archive.profile = match profile {
+                crate::cli::ProfileArg::Ia => wayback::ArchiveProfile::Ia,
+                crate::cli::ProfileArg::Pywb => wayback::ArchiveProfile::Pywb,
+            };
+        }
         if let Some(db) = &global.db {
             settings.crawl.db = db.clone();
         }

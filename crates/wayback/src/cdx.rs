@@ -405,6 +405,37 @@ impl Columns {
     }
 }
 
+/// Whether `next` is dropped by the CDX `collapse` specs (`field` or `field:N`) after the row
+/// kept before it, as the Internet Archive's server does (for archives that do not).
+pub(crate) fn collapses_into(previous: &Capture, next: &Capture, specs: &[String]) -> bool {
+    if specs.is_empty() {
+        return false;
+    }
+    specs.iter().all(|spec| {
+        let (name, width) = match spec.split_once(':') {
+            Some((name, width)) => (name, width.parse::<usize>().ok()),
+            None => (spec.as_str(), None),
+        };
+        let value = |capture: &Capture| -> String {
+            match name {
+                "urlkey" => capture.urlkey.clone(),
+                "timestamp" => capture.timestamp.clone(),
+                "original" => capture.original.clone(),
+                "mimetype" => capture.mimetype.clone(),
+                "statuscode" => capture.status.map_or("-".into(), |s| s.to_string()),
+                "digest" => capture.digest.clone(),
+                "length" => capture.length.map_or("-".into(), |l| l.to_string()),
+                _ => String::new(),
+            }
+        };
+        let (a, b) = (value(previous), value(next));
+        match width {
+            Some(width) => a.chars().take(width).eq(b.chars().take(width)),
+            None => a == b,
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -463,6 +494,46 @@ mod tests {
             page.resume_key.as_deref(),
             Some("de%2Czew%29%2F+20220908205958")
         );
+    }
+
+    #[test]
+    fn client_side_collapse_follows_the_archive_rules() {
+        let row = |timestamp: &str, digest: &str| Capture {
+            urlkey: "com,a)/".into(),
+            timestamp: timestamp.into(),
+            original: "http://a.com/".into(),
+            mimetype: "text/html".into(),
+            status: Some(200),
+            digest: digest.into(),
+            length: None,
+        };
+        let digest = ["digest".to_owned()];
+        assert!(collapses_into(
+            &row("20100101000000", "A"),
+            &row("20110101000000", "A"),
+            &digest
+        ));
+        assert!(!collapses_into(
+            &row("20100101000000", "A"),
+            &row("20110101000000", "B"),
+            &digest
+        ));
+        let month = ["timestamp:6".to_owned()];
+        assert!(collapses_into(
+            &row("20100101000000", "A"),
+            &row("20100131000000", "B"),
+            &month
+        ));
+        assert!(!collapses_into(
+            &row("20100101000000", "A"),
+            &row("20100201000000", "A"),
+            &month
+        ));
+        assert!(!collapses_into(
+            &row("20100101000000", "A"),
+            &row("20100101000000", "A"),
+            &[]
+        ));
     }
 
     #[test]

@@ -12,15 +12,35 @@ pub enum CdxFormat {
     Text,
 }
 
+/// Which Wayback implementation the archive runs; it decides the endpoints and the quirks the
+/// client works around (see `docs/archives.md`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArchiveProfile {
+    /// The Internet Archive's Wayback Machine (and archives that behave like it): CDX at
+    /// `cdx_path`, playback at `playback_prefix`, server-side `collapse`, resume keys, archived
+    /// redirects rewritten into the archive.
+    #[default]
+    Ia,
+    /// pywb (Webrecorder): `base_url` names the collection (`http://host:port/COLLECTION`), CDX
+    /// at `/cdx` and playback at `/TIMESTAMPid_/URL` under it; NDJSON listings, no `collapse`
+    /// (done by the client), no resume keys, archived redirects with their live `Location`.
+    Pywb,
+}
+
 /// Settings of a [`crate::WaybackClient`]. Durations are in seconds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ArchiveConfig {
-    /// Scheme, host and port of the archive, e.g. `https://web.archive.org`.
+    /// Which Wayback implementation the archive runs.
+    pub profile: ArchiveProfile,
+    /// Scheme, host and port of the archive, e.g. `https://web.archive.org` (with pywb, the
+    /// collection too: `http://127.0.0.1:8080/my-coll`).
     pub base_url: String,
-    /// Path of the CDX endpoint.
+    /// Path of the CDX endpoint (profile `ia`; pywb's is `/cdx` under the collection).
     pub cdx_path: String,
-    /// Path prefix of playback URLs (`{base_url}{playback_prefix}/{timestamp}id_/{url}`).
+    /// Path prefix of playback URLs, `{base_url}{playback_prefix}/{timestamp}id_/{url}`
+    /// (profile `ia`; pywb's is the collection itself).
     pub playback_prefix: String,
     /// Format requested from the CDX server.
     pub cdx_format: CdxFormat,
@@ -68,6 +88,7 @@ pub(crate) const IA_MAX_PLAYBACK_PER_SECOND: f64 = 8.0;
 impl Default for ArchiveConfig {
     fn default() -> Self {
         ArchiveConfig {
+            profile: ArchiveProfile::Ia,
             base_url: "https://web.archive.org".into(),
             cdx_path: "/cdx/search/cdx".into(),
             playback_prefix: "/web".into(),
@@ -105,6 +126,33 @@ impl ArchiveConfig {
                 self.contact.trim()
             )
         }
+    }
+
+    /// The CDX endpoint's path under `base_url`.
+    pub fn cdx_endpoint_path(&self) -> &str {
+        match self.profile {
+            ArchiveProfile::Ia => &self.cdx_path,
+            ArchiveProfile::Pywb => "/cdx",
+        }
+    }
+
+    /// The playback URLs' path prefix under `base_url`.
+    pub fn playback_path_prefix(&self) -> &str {
+        match self.profile {
+            ArchiveProfile::Ia => &self.playback_prefix,
+            ArchiveProfile::Pywb => "",
+        }
+    }
+
+    /// Whether the CDX server applies `collapse` and pages by resume key itself.
+    pub fn server_side_collapse(&self) -> bool {
+        self.profile == ArchiveProfile::Ia
+    }
+
+    /// Whether the archive may answer an archived redirect with the live, un-rewritten
+    /// `Location` (then the client maps it into the archive instead of leaving it).
+    pub fn keeps_live_redirects(&self) -> bool {
+        self.profile == ArchiveProfile::Pywb
     }
 
     /// Whether the archive is the Internet Archive, whose published limits are enforced.

@@ -34,7 +34,7 @@ use std::collections::{HashSet, VecDeque};
 
 pub use cdx::{Capture, CdxQuery, MatchType};
 pub use client::ClientStats;
-pub use config::{ArchiveConfig, CdxFormat};
+pub use config::{ArchiveConfig, ArchiveProfile, CdxFormat};
 pub use error::WaybackError;
 pub use playback::{DigestCheck, Memento, MementoLink, Redirect, RedirectKind, sha1_base32};
 pub use politeness::{Halt, Pool};
@@ -112,7 +112,7 @@ impl WaybackClient {
     pub fn playback_url(&self, timestamp: &str, original: &str) -> String {
         format!(
             "{}/{}id_/{}",
-            self.endpoint(&self.config.playback_prefix),
+            self.endpoint(self.config.playback_path_prefix()),
             timestamp,
             escape_for_request_line(original)
         )
@@ -150,6 +150,7 @@ impl WaybackClient {
         let _entered = span.enter();
         let first = self.playback_url(&requested, original_url);
         let mut url = first.clone();
+        let mut current_original = original_url.to_owned();
         let mut redirects = Vec::new();
         let mut visited = HashSet::new();
         loop {
@@ -172,13 +173,34 @@ impl WaybackClient {
                     url: url.clone(),
                     detail: error.to_string(),
                 })?;
-                let target =
+                let mut target =
                     current
                         .join(&location)
                         .map_err(|_| WaybackError::RedirectOutsideArchive {
                             from: url.clone(),
                             location: location.clone(),
                         })?;
+                let playback_root =
+                    format!("{}/", self.endpoint(self.config.playback_path_prefix()));
+                if self.config.keeps_live_redirects()
+                    && response.is_memento()
+                    && !target.as_str().starts_with(&playback_root)
+                {
+                    // pywb replays an archived redirect with its live Location: resolve it
+                    // against the captured URL and replay that URL from the archive instead.
+                    let live = url::Url::parse(&current_original)
+                        .and_then(|base| base.join(&location))
+                        .map_err(|_| WaybackError::RedirectOutsideArchive {
+                            from: url.clone(),
+                            location: location.clone(),
+                        })?;
+                    current_original = live.to_string();
+                    target = url::Url::parse(&self.playback_url(&requested, live.as_str()))
+                        .map_err(|error| WaybackError::BadResponse {
+                            url: url.clone(),
+                            detail: format!("cannot replay redirect target {live}: {error}"),
+                        })?;
+                }
                 if !self.same_origin(&target) {
                     return Err(WaybackError::RedirectOutsideArchive {
                         from: url,
@@ -278,6 +300,12 @@ impl CaptureStream<'_> {
                 if self.previous.as_ref() == Some(&capture) {
                     continue;
                 }
+                if !self.client.config.server_side_collapse()
+                    && let Some(previous) = &self.previous
+                    && cdx::collapses_into(previous, &capture, &self.query.collapse)
+                {
+                    continue;
+                }
                 self.previous = Some(capture.clone());
                 self.emitted += 1;
                 return Some(Ok(capture));
@@ -306,7 +334,7 @@ impl CaptureStream<'_> {
         let config = &self.client.config;
         if self.pages >= config.max_cdx_pages {
             return Err(WaybackError::BadResponse {
-                url: self.client.endpoint(&config.cdx_path),
+                url: self.client.endpoint(config.cdx_endpoint_path()),
                 detail: format!(
                     "listing still going after {} pages; stopped (raise max_cdx_pages)",
                     self.pages
@@ -314,21 +342,40 @@ impl CaptureStream<'_> {
             });
         }
         let mut params = self.query.params()?;
-        let remaining = self.query.limit.map(|limit| limit - self.emitted);
-        let page_size = u64::from(config.cdx_page_size.max(1));
-        let page_size = remaining.map_or(page_size, |r| r.min(page_size));
-        params.push(("limit", page_size.to_string()));
-        params.push(("showResumeKey", "true".into()));
+        if config.server_side_collapse() {
+            let remaining = self.query.limit.map(|limit| limit - self.emitted);
+            let page_size = u64::from(config.cdx_page_size.max(1));
+            let page_size = remaining.map_or(page_size, |r| r.min(page_size));
+            params.push(("limit", page_size.to_string()));
+            params.push(("showResumeKey", "true".into()));
+        } else {
+            // No resume keys: one request lists everything (a page limit would truncate it
+            // silently), and collapse is applied as rows are read.
+            // pywb drops field names it does not know (IA's `original`, `mimetype`...):
+            // ask for every field instead.
+            params.retain(|(name, _)| *name != "collapse" && *name != "fl");
+            // pywb reads `field:text` as "contains"; `~field:regex` is its regex filter.
+            for (name, value) in &mut params {
+                if *name == "filter" {
+                    *value = match value.strip_prefix('!') {
+                        Some(rest) => format!("!~{rest}"),
+                        None => format!("~{value}"),
+                    };
+                }
+            }
+            if let Some(limit) = self.query.limit.filter(|_| self.query.collapse.is_empty()) {
+                params.push(("limit", limit.to_string()));
+            }
+        }
         if config.cdx_format == CdxFormat::Json {
             params.push(("output", "json".into()));
         }
         if let Some(key) = &self.resume_key {
             params.push(("resumeKey", key.clone()));
         }
-        let mut url =
-            url::Url::parse(&self.client.endpoint(&config.cdx_path)).map_err(|error| {
-                WaybackError::InvalidInput(format!("CDX endpoint is invalid: {error}"))
-            })?;
+        let mut url = url::Url::parse(&self.client.endpoint(config.cdx_endpoint_path())).map_err(
+            |error| WaybackError::InvalidInput(format!("CDX endpoint is invalid: {error}")),
+        )?;
         url.query_pairs_mut()
             .extend_pairs(params.iter().map(|(k, v)| (*k, v.as_str())));
         let url = url.to_string();
