@@ -124,6 +124,17 @@ pub enum BenchCommand {
     /// fake-wayback binary (built beside crawler by `cargo build --release --workspace`) in its
     /// own process, and crawls it with the default limits multiplied by SCALE.
     Crawl(BenchCrawlArgs),
+    /// Export time and peak memory on a generated store of VERSIONS versions (ten per
+    /// domain), as SQLite and as JSON lines: memory stays flat because exports stream.
+    Export(BenchExportArgs),
+}
+
+/// Arguments of `crawler bench export`.
+#[derive(Debug, Args)]
+pub struct BenchExportArgs {
+    /// Versions in the generated store.
+    #[arg(long, default_value_t = 100_000)]
+    pub versions: usize,
 }
 
 /// Arguments of `crawler bench crawl`.

@@ -69,5 +69,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::CorpusCheck(args) => commands::corpus_check::run(args),
         Command::Bench(cli::BenchCommand::Convert(args)) => commands::bench::convert(args),
         Command::Bench(cli::BenchCommand::Crawl(args)) => commands::bench_crawl::crawl(args),
+        Command::Bench(cli::BenchCommand::Export(args)) => commands::bench_export::export(args),
     }
 }

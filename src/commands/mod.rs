@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod bench_crawl;
+pub mod bench_export;
 pub mod captures;
 pub mod convert;
 pub mod corpus_check;
