@@ -83,6 +83,12 @@ pub enum Command {
     History(HistoryArgs),
     /// What the store holds: domains, versions, the last run, failures waiting for a retry.
     Status(StatusArgs),
+    /// How a domain's policy changed: its timeline, then the latest change as a diff.
+    ///
+    /// Versions are picked by number (3 or v3) or by date (YYYY[-MM[-DD]]: the version in force
+    /// on that date). Field changes (stated date, practices, trackers, word count) come first,
+    /// then the text. Colours are used on a terminal unless NO_COLOR is set.
+    Diff(DiffArgs),
     /// Write a dataset of the stored versions and their fields (SQLite, JSON lines, CSV, or the
     /// corpus's Markdown layout), readable without this tool.
     Export(ExportArgs),
@@ -127,6 +133,20 @@ pub enum BenchCommand {
     /// Export time and peak memory on a generated store of VERSIONS versions (ten per
     /// domain), as SQLite and as JSON lines: memory stays flat because exports stream.
     Export(BenchExportArgs),
+    /// Time of `crawler diff`'s default view (timeline and the latest change) for a domain
+    /// with VERSIONS versions of about 30 KB each.
+    Diff(BenchDiffArgs),
+}
+
+/// Arguments of `crawler bench diff`.
+#[derive(Debug, Args)]
+pub struct BenchDiffArgs {
+    /// Versions of the generated domain.
+    #[arg(long, default_value_t = 200)]
+    pub versions: usize,
+    /// Timed repetitions.
+    #[arg(long, default_value_t = 20)]
+    pub repeat: u32,
 }
 
 /// Arguments of `crawler bench export`.
@@ -206,6 +226,44 @@ pub struct HistoryArgs {
     /// Print JSON lines (one per version) instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Arguments of `crawler diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The domain.
+    pub domain: String,
+    /// Every change, oldest first, instead of only the latest.
+    #[arg(long, conflicts_with_all = ["from", "to", "between"])]
+    pub all: bool,
+    /// The older version: a number (3, v3) or a date (the version in force then).
+    #[arg(long, value_name = "VERSION|DATE")]
+    pub from: Option<String>,
+    /// The newer version: a number or a date (default: the latest).
+    #[arg(long, value_name = "VERSION|DATE")]
+    pub to: Option<String>,
+    /// Any two versions (numbers or dates).
+    #[arg(long, num_args = 2, value_names = ["A", "B"], conflicts_with_all = ["from", "to"])]
+    pub between: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Write to this file instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Diff formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// The timeline and a word-level diff (coloured on a terminal).
+    Text,
+    /// A unified diff of the Markdown bodies, for patch tools.
+    Unified,
+    /// Structured hunks and field changes.
+    Json,
+    /// One self-contained HTML page: timeline, field changes, side-by-side versions.
+    Html,
 }
 
 /// Arguments of `crawler export`.

@@ -63,6 +63,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::History(args) => commands::history::history(&settings, args),
         Command::Status(args) => commands::history::status(&settings, args),
         Command::Export(args) => commands::export::run(&settings, args),
+        Command::Diff(args) => commands::diff::run(&settings, args),
         Command::Captures(args) => commands::captures::run(&settings, args),
         Command::Fetch(args) => commands::fetch::run(&settings, args),
         Command::Convert(args) => commands::convert::run(args),
@@ -70,5 +71,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(cli::BenchCommand::Convert(args)) => commands::bench::convert(args),
         Command::Bench(cli::BenchCommand::Crawl(args)) => commands::bench_crawl::crawl(args),
         Command::Bench(cli::BenchCommand::Export(args)) => commands::bench_export::export(args),
+        Command::Bench(cli::BenchCommand::Diff(args)) => commands::diff::bench(args),
     }
 }

@@ -78,51 +78,90 @@ fn generate(store: &mut Store, versions: usize) -> anyhow::Result<()> {
         content_type: Some("text/html"),
         charset: Some("UTF-8"),
     })?;
-    let fields = r#"{"title":"Privacy","word_count":180,"language":"en","emails":["privacy@example.com"],"practices":[{"practice":"cookies","sentence":"We use cookies."},{"practice":"gdpr","sentence":"GDPR applies."}],"third_parties":[{"name":"Google Analytics","sentence":"We use Google Analytics."}]}"#;
-    let paragraph =
-        "We collect the information you give us and use it to provide the service. ".repeat(13);
     let mut done = 0;
     let mut domain_index = 0;
     while done < versions {
         let count = (versions - done).min(10);
-        let name = format!("bench{domain_index:07}.example.com");
+        let domain = store.ensure_domain(&format!("bench{domain_index:07}.example.com"))?;
         domain_index += 1;
-        let domain = store.ensure_domain(&name)?;
-        let captures: Vec<CaptureRecord> = (0..count)
-            .map(|i| CaptureRecord {
-                role: Role::Policy,
-                url: format!("http://{name}/privacy"),
-                timestamp: format!("20{:02}0101000000", 10 + i),
-                digest: format!("D{i}"),
-                status: Some(200),
-                mimetype: "text/html".into(),
-                length: Some(1000),
-                state: InitialState::Done(FetchResult {
-                    content_sha1: "BENCHCONTENT".into(),
-                    found_url: format!("http://{name}/privacy"),
-                    found_timestamp: format!("20{:02}0101000000", 10 + i),
-                    found_status: 200,
-                    digest_check: "match".into(),
-                    text_hash: Some(format!("T{i}")),
-                    note: None,
-                }),
-            })
-            .collect();
-        store.save_plan(
-            domain.id,
-            None,
-            &Plan {
-                captures,
-                ..Plan::default()
-            },
-        )?;
-        let wanted: Vec<NewVersion> = store
-            .observations(domain.id)?
-            .into_iter()
-            .map(|o| NewVersion {
+        fill_domain(store, &domain, count, 1000)?;
+        done += count;
+    }
+    Ok(())
+}
+
+/// Gives `domain` `count` versions of about `size` bytes of Markdown each, every one a small
+/// edit of the one before (a changed sentence, an added paragraph), with fields.
+pub(super) fn fill_domain(
+    store: &mut Store,
+    domain: &store::Domain,
+    count: usize,
+    size: usize,
+) -> anyhow::Result<()> {
+    store.put_content(NewContent {
+        sha1: "BENCHCONTENT",
+        body: b"<html><body><p>policy</p></body></html>",
+        content_type: Some("text/html"),
+        charset: Some("UTF-8"),
+    })?;
+    let fields = r#"{"title":"Privacy","word_count":180,"language":"en","emails":["privacy@example.com"],"practices":[{"practice":"cookies","sentence":"We use cookies."},{"practice":"gdpr","sentence":"GDPR applies."}],"third_parties":[{"name":"Google Analytics","sentence":"We use Google Analytics."}]}"#;
+    let name = &domain.name;
+    let stamp = |i: usize| format!("{:04}{:02}01000000", 2000 + i / 12, i % 12 + 1);
+    let captures: Vec<CaptureRecord> = (0..count)
+        .map(|i| CaptureRecord {
+            role: Role::Policy,
+            url: format!("http://{name}/privacy"),
+            timestamp: stamp(i),
+            digest: format!("D{i}"),
+            status: Some(200),
+            mimetype: "text/html".into(),
+            length: Some(size as u64),
+            state: InitialState::Done(FetchResult {
+                content_sha1: "BENCHCONTENT".into(),
+                found_url: format!("http://{name}/privacy"),
+                found_timestamp: stamp(i),
+                found_status: 200,
+                digest_check: "match".into(),
+                text_hash: Some(format!("T{i}")),
+                note: None,
+            }),
+        })
+        .collect();
+    store.save_plan(
+        domain.id,
+        None,
+        &Plan {
+            captures,
+            ..Plan::default()
+        },
+    )?;
+    let paragraphs = size / 400 + 1;
+    let sentence = "We collect the information you give us and use it to provide the service";
+    let wanted: Vec<NewVersion> = store
+        .observations(domain.id)?
+        .into_iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let mut markdown = String::from("# Privacy Policy\n\n");
+            for p in 0..paragraphs {
+                // Version i rewrites paragraph i mod n, and has i/n more closing paragraphs.
+                let edit = if p == i % paragraphs {
+                    format!(" (revised in version {i})")
+                } else {
+                    String::new()
+                };
+                markdown.push_str(&format!(
+                    "## Section {p}\n\n{sentence}{edit}. {} \n\n",
+                    format!("{sentence}. ").repeat(4)
+                ));
+            }
+            for extra in 0..i / paragraphs {
+                markdown.push_str(&format!("Addendum {extra}: {sentence}.\n\n"));
+            }
+            NewVersion {
                 text_hash: o.text_hash.clone(),
                 title: Some("Privacy Policy".into()),
-                markdown: format!("# Privacy Policy\n\nVersion {}. {paragraph}\n", o.text_hash),
+                markdown,
                 url: o.url.clone(),
                 first_capture_id: o.capture_id,
                 last_capture_id: o.capture_id,
@@ -131,10 +170,9 @@ fn generate(store: &mut Store, versions: usize) -> anyhow::Result<()> {
                 capture_count: 1,
                 snapshot_url: format!("https://web.archive.org/web/{}id_/{}", o.timestamp, o.url),
                 fields: Some(fields.to_owned()),
-            })
-            .collect();
-        store.sync_versions(domain.id, &wanted)?;
-        done += count;
-    }
+            }
+        })
+        .collect();
+    store.sync_versions(domain.id, &wanted)?;
     Ok(())
 }

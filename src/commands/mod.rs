@@ -7,6 +7,7 @@ pub mod captures;
 pub mod convert;
 pub mod corpus_check;
 pub mod crawl;
+pub mod diff;
 pub mod export;
 pub mod fetch;
 pub mod history;

@@ -23,7 +23,7 @@ use store::{RunCounts, RunStatus, Store, StoreError};
 use wayback::{WaybackClient, WaybackError};
 
 pub use discovery::{Keywords, normalize_domain};
-pub use text::policy_text_hash;
+pub use text::{comparable_body, policy_body, policy_text_hash};
 
 /// Crawl settings (`[crawl]` in the configuration file).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -13,14 +13,21 @@ use sha1::{Digest, Sha1};
 /// archive links (`/web/20170608160109id_/` and `/web/20180101000000id_/` point at the same
 /// page), so a page re-captured unchanged gives the same hash.
 pub fn policy_text_hash(markdown: &str) -> Option<String> {
-    static ARCHIVE_TIMESTAMP: LazyLock<regex::Regex> =
-        LazyLock::new(|| regex::Regex::new(r"/\d{14}id_/").expect("a constant, valid pattern"));
     let body = policy_body(markdown);
     if body.trim().is_empty() {
         return None;
     }
-    let normalized = ARCHIVE_TIMESTAMP.replace_all(body, "/id_/");
+    let normalized = comparable_body(body);
     Some(data_encoding::BASE32.encode(&Sha1::digest(normalized.trim_end().as_bytes())))
+}
+
+/// A body with the 14-digit timestamps of archive links removed (`/web/20170608160109id_/`
+/// becomes `/web/id_/`): what versions compare, and what diffs show, so that a page captured
+/// again shows no change in its links.
+pub fn comparable_body(body: &str) -> std::borrow::Cow<'_, str> {
+    static ARCHIVE_TIMESTAMP: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"/\d{14}id_/").expect("a constant, valid pattern"));
+    ARCHIVE_TIMESTAMP.replace_all(body, "/id_/")
 }
 
 /// The body of a corpus-style document: what follows the header line and the `# TITLE` line.
