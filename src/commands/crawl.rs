@@ -97,7 +97,8 @@ pub fn run(settings: &Settings, args: CrawlArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn bound(flag: &str, value: Option<&str>) -> anyhow::Result<Option<String>> {
+/// A `--from`/`--to` date (`YYYY[-MM[-DD]]`) as CDX digits; a bad one is a usage error.
+pub fn bound(flag: &str, value: Option<&str>) -> anyhow::Result<Option<String>> {
     let Some(value) = value else { return Ok(None) };
     let digits: String = value.chars().filter(|c| *c != '-').collect();
     wayback::validate_bound(flag, &digits).map_err(wayback_error)?;

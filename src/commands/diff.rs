@@ -9,7 +9,6 @@ use store::{PolicyVersion, Store};
 
 use crate::UsageError;
 use crate::cli::{BenchDiffArgs, DiffArgs, DiffFormat};
-use crate::commands::crawl::existing_db;
 use crate::config::Settings;
 
 /// Which changes to show.
@@ -23,15 +22,12 @@ enum Selection {
 }
 
 pub fn run(settings: &Settings, args: DiffArgs) -> anyhow::Result<()> {
-    let name = crawl::normalize_domain(&args.domain).map_err(UsageError)?;
-    let db = existing_db(settings)?;
-    let store = Store::open(&db)?;
-    let Some(domain) = store.domain(&name)? else {
-        anyhow::bail!(
-            "{name} is not in {}: crawl it first with `crawler crawl {name}`",
-            db.display()
-        );
-    };
+    let super::history::StoredDomain {
+        name,
+        db,
+        store,
+        domain,
+    } = super::history::open_domain(settings, &args.domain)?;
     let versions = store.versions(domain.id)?;
     if versions.is_empty() {
         anyhow::bail!(

@@ -7,24 +7,18 @@ use store::{ExportFilter, Store};
 
 use crate::UsageError;
 use crate::cli::{ExportArgs, ExportFormat};
-use crate::commands::crawl::existing_db;
+use crate::commands::crawl::{bound, existing_db};
 use crate::config::Settings;
 
 pub fn run(settings: &Settings, args: ExportArgs) -> anyhow::Result<()> {
-    let bound = |flag: &str, value: &Option<String>| -> anyhow::Result<Option<String>> {
-        let Some(value) = value else { return Ok(None) };
-        let digits: String = value.chars().filter(|c| *c != '-').collect();
-        wayback::validate_bound(flag, &digits).map_err(crate::commands::wayback_error)?;
-        Ok(Some(digits))
-    };
     let mut domains = Vec::new();
     for domain in &args.domains {
         domains.push(crawl::normalize_domain(domain).map_err(UsageError)?);
     }
     let filter = ExportFilter {
         domains,
-        from: bound("--from", &args.from)?,
-        to: bound("--to", &args.to)?,
+        from: bound("--from", args.from.as_deref())?,
+        to: bound("--to", args.to.as_deref())?,
         latest_only: args.latest_only,
     };
     if args.with_contents && args.format != ExportFormat::Sqlite {

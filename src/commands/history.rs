@@ -7,8 +7,21 @@ use crate::cli::{HistoryArgs, StatusArgs};
 use crate::commands::crawl::existing_db;
 use crate::config::Settings;
 
-pub fn history(settings: &Settings, args: HistoryArgs) -> anyhow::Result<()> {
-    let name = crawl::normalize_domain(&args.domain).map_err(UsageError)?;
+/// A stored domain, as read-only commands look it up: the user's spelling normalised, a clear
+/// message when the store or the domain is missing.
+pub struct StoredDomain {
+    /// The canonical name.
+    pub name: String,
+    /// The database file.
+    pub db: std::path::PathBuf,
+    /// The store.
+    pub store: Store,
+    /// The domain row.
+    pub domain: store::Domain,
+}
+
+pub fn open_domain(settings: &Settings, input: &str) -> anyhow::Result<StoredDomain> {
+    let name = crawl::normalize_domain(input).map_err(UsageError)?;
     let db = existing_db(settings)?;
     let store = Store::open(&db)?;
     let Some(domain) = store.domain(&name)? else {
@@ -17,6 +30,21 @@ pub fn history(settings: &Settings, args: HistoryArgs) -> anyhow::Result<()> {
             db.display()
         );
     };
+    Ok(StoredDomain {
+        name,
+        db,
+        store,
+        domain,
+    })
+}
+
+pub fn history(settings: &Settings, args: HistoryArgs) -> anyhow::Result<()> {
+    let StoredDomain {
+        name,
+        store,
+        domain,
+        ..
+    } = open_domain(settings, &args.domain)?;
     let versions = store.versions(domain.id)?;
     if args.json {
         for version in &versions {

@@ -1,7 +1,6 @@
 //! The published dataset's rows: one per version, its capture facts and its fields flattened
 //! into columns, defined once in SQL and streamed (SQLite walks the rows; nothing is collected).
 
-use std::io::Read;
 use std::path::Path;
 
 use rusqlite::{params, types::ValueRef};
@@ -303,13 +302,7 @@ impl Store {
         while let Some(row) = rows.next()? {
             let sha1: String = row.get(0)?;
             let compressed: Vec<u8> = row.get(4)?;
-            let mut body = Vec::new();
-            flate2::read::ZlibDecoder::new(compressed.as_slice())
-                .read_to_end(&mut body)
-                .map_err(|source| StoreError::Io {
-                    context: format!("content {sha1} is corrupt"),
-                    source,
-                })?;
+            let body = crate::inflate(&sha1, &compressed)?;
             insert.execute(params![
                 sha1,
                 row.get::<_, Option<String>>(1)?,

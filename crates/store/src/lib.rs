@@ -768,13 +768,7 @@ impl Store {
         let Some((compressed, content_type, charset)) = row else {
             return Ok(None);
         };
-        let mut body = Vec::new();
-        flate2::read::ZlibDecoder::new(compressed.as_slice())
-            .read_to_end(&mut body)
-            .map_err(|source| StoreError::Io {
-                context: format!("content {sha1} is corrupt"),
-                source,
-            })?;
+        let body = inflate(sha1, &compressed)?;
         Ok(Some(Content {
             sha1: sha1.to_owned(),
             body,
@@ -1107,6 +1101,18 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// The raw bytes of a stored (zlib) content.
+pub(crate) fn inflate(sha1: &str, compressed: &[u8]) -> Result<Vec<u8>> {
+    let mut body = Vec::new();
+    flate2::read::ZlibDecoder::new(compressed)
+        .read_to_end(&mut body)
+        .map_err(|source| StoreError::Io {
+            context: format!("content {sha1} is corrupt"),
+            source,
+        })?;
+    Ok(body)
 }
 
 const DOMAIN_COLUMNS: &str = "id, name, added_at, crawl_interval_days, last_crawled_at, homepage_cursor, policy_cursor, state, last_error";
