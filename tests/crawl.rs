@@ -114,6 +114,19 @@ fn a_rerun_reports_no_new_versions_and_history_and_status_read_the_store() {
     assert!(summary.contains("crawl: 0 new versions"), "{summary}");
     assert!(summary.contains(" 0 playback requests"), "{summary}");
 
+    // Just crawled: nothing is due, and nothing is asked of the archive.
+    archive.server().clear_requests();
+    let mut due = crawl_command(&archive, dir.path(), &db);
+    due.arg("--due");
+    let due = run(due);
+    assert!(due.status.success(), "{}", text(&due.stderr));
+    assert!(
+        text(&due.stdout).contains("no domain is due"),
+        "{}",
+        text(&due.stdout)
+    );
+    assert!(archive.server().requests().is_empty());
+
     let crawler = |args: &[&str]| {
         run({
             let mut command = Command::new(env!("CARGO_BIN_EXE_crawler"));
