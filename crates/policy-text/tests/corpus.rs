@@ -105,6 +105,11 @@ fn no_title_gives_none_and_bad_input_never_panics() {
     ] {
         assert!(policy_text::convert(input, None, "x.com", url).is_ok());
     }
-    let deep = "<div><ul><li>".repeat(700);
+    let deep = "<div><ul><li>".repeat(300);
     assert!(policy_text::convert(deep.as_bytes(), None, "x.com", url).is_ok());
+    // Nesting no real page has is a clear error, not minutes of work.
+    let abusive = "<div><ul><li>".repeat(2_000);
+    let error = policy_text::convert(abusive.as_bytes(), None, "x.com", url)
+        .expect_err("too deep to be a document");
+    assert!(error.to_string().contains("levels deep"), "{error}");
 }

@@ -92,6 +92,22 @@ impl Dom {
         })
     }
 
+    /// The deepest nesting below the document (iterative: no recursion on deep trees).
+    pub fn max_depth(&self) -> usize {
+        let mut deepest = 0;
+        let mut stack = vec![(DOCUMENT, 0usize)];
+        while let Some((id, depth)) = stack.pop() {
+            deepest = deepest.max(depth);
+            stack.extend(
+                self.nodes[id]
+                    .children
+                    .iter()
+                    .map(|&child| (child, depth + 1)),
+            );
+        }
+        deepest
+    }
+
     pub fn parent(&self, id: NodeId) -> Option<NodeId> {
         self.nodes[id].parent
     }

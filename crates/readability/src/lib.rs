@@ -51,7 +51,20 @@ pub enum ReadabilityError {
         /// The parser's complaint.
         detail: String,
     },
+    /// Elements are nested deeper than [`MAX_DEPTH`]: no real page is, and Readability's
+    /// cleaning passes would take minutes on it (they walk every subtree of every candidate).
+    #[error(
+        "the page nests elements {depth} levels deep (the limit is {MAX_DEPTH}); it is not a readable document"
+    )]
+    TooDeep {
+        /// The deepest nesting found.
+        depth: usize,
+    },
 }
+
+/// The deepest element nesting accepted. Browsers cap their trees near here too (Blink's parser
+/// stops nesting at 512 levels); beyond it the page is an error, not a slow conversion.
+pub const MAX_DEPTH: usize = 1024;
 
 /// Extracts the main content of `html`, with links made absolute against `document_url`.
 /// `Ok(None)` when Readability finds nothing (its `parse()` returning null).
@@ -60,7 +73,12 @@ pub fn extract(html: &str, document_url: &str) -> Result<Option<Article>, Readab
         url: document_url.to_owned(),
         detail: error.to_string(),
     })?;
-    let mut reader = Reader::new(Dom::parse(html), url);
+    let dom = Dom::parse(html);
+    let depth = dom.max_depth();
+    if depth > MAX_DEPTH {
+        return Err(ReadabilityError::TooDeep { depth });
+    }
+    let mut reader = Reader::new(dom, url);
     Ok(reader.parse())
 }
 
@@ -1448,8 +1466,12 @@ mod tests {
         let url = "http://example.com/";
         assert!(extract("", url).is_ok());
         assert!(extract("\u{0}\u{1}binary\u{fffd}", url).is_ok());
-        let deep = "<div>".repeat(2_000) + "text" + &"</div>".repeat(2_000);
-        assert!(extract(&deep, url).is_ok());
+        let nested = |n: usize| "<div>".repeat(n) + "text" + &"</div>".repeat(n);
+        assert!(extract(&nested(MAX_DEPTH - 10), url).is_ok());
+        assert!(matches!(
+            extract(&nested(MAX_DEPTH + 10), url),
+            Err(ReadabilityError::TooDeep { depth }) if depth > MAX_DEPTH
+        ));
         assert!(extract("<p>x", "not a url").is_err());
     }
 }
