@@ -574,7 +574,9 @@ impl Crawler {
         }
         let span =
             tracing::debug_span!("capture", url = %capture.url, timestamp = %capture.timestamp);
-        let is_ok_status = capture.status.is_some_and(|s| (200..300).contains(&s));
+        // A 2xx capture, or a revisit record (status `-`): its digest is the payload's, so a
+        // content stored under it is the same bytes.
+        let is_ok_status = capture.status.is_none_or(|s| (200..300).contains(&s));
         if is_ok_status
             && let Some(sha1) = self.with_store(|s| s.content_for_digest(&capture.digest))?
             && let Some(content) = self.with_store(|s| s.content(&sha1))?

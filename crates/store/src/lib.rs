@@ -709,7 +709,8 @@ impl Store {
             .query_row(
                 "SELECT content_sha1 FROM captures
                  WHERE digest = ?1 AND fetch_state = 'done' AND content_sha1 IS NOT NULL
-                   AND status BETWEEN 200 AND 299 AND found_timestamp = timestamp
+                   AND (status IS NULL OR status BETWEEN 200 AND 299)
+                   AND found_timestamp = timestamp
                  ORDER BY id LIMIT 1",
                 [digest],
                 |row| row.get(0),

@@ -492,3 +492,44 @@ fn export_sqlite_writes_a_self_describing_file_atomically() {
         .expect("count");
     assert_eq!(versions, 2);
 }
+
+#[test]
+fn a_revisit_record_shares_its_digest_with_the_payload_it_repeats() {
+    let mut store = Store::open_in_memory().expect("store");
+    let domain = store.ensure_domain("example.com").expect("domain");
+    let mut revisit = policy("http://example.com/privacy", "20100101000000", "PAYLOAD");
+    revisit.status = None;
+    revisit.mimetype = "warc/revisit".into();
+    store
+        .save_plan(
+            domain.id,
+            None,
+            &Plan {
+                captures: vec![revisit],
+                ..Plan::default()
+            },
+        )
+        .expect("plan");
+    let pending = store.pending_policy_captures(domain.id).expect("pending");
+    store
+        .put_content(NewContent {
+            sha1: "SHA",
+            body: b"<p>policy</p>",
+            content_type: None,
+            charset: None,
+        })
+        .expect("content");
+    store
+        .capture_fetched(
+            pending[0].id,
+            &fetched("SHA", "http://example.com/privacy", "20100101000000", "T"),
+        )
+        .expect("fetched");
+    assert_eq!(
+        store
+            .content_for_digest("PAYLOAD")
+            .expect("query")
+            .as_deref(),
+        Some("SHA")
+    );
+}
