@@ -258,27 +258,27 @@ impl Dom {
             .find(|&c| self.is_element(c))
     }
 
-    /// Descendants in document order (not `id` itself).
-    pub fn descendants(&self, id: NodeId) -> Vec<NodeId> {
-        let mut out = Vec::new();
+    /// The descendants of `id` (not `id` itself) in document order, walked lazily.
+    pub fn descendants(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
         let mut stack: Vec<NodeId> = self.nodes[id].children.iter().rev().copied().collect();
-        while let Some(node) = stack.pop() {
-            out.push(node);
+        std::iter::from_fn(move || {
+            let node = stack.pop()?;
             stack.extend(self.nodes[node].children.iter().rev().copied());
-        }
-        out
+            Some(node)
+        })
     }
 
     /// `getElementsByTagName` / `querySelectorAll` for HTML tag names (a snapshot).
     pub fn elements_by_tags(&self, id: NodeId, tags: &[&str]) -> Vec<NodeId> {
         self.descendants(id)
-            .into_iter()
             .filter(|&n| self.tag(n).is_some_and(|t| tags.contains(&t)))
             .collect()
     }
 
     pub fn count_tag(&self, id: NodeId, tag: &str) -> usize {
-        self.elements_by_tags(id, &[tag]).len()
+        self.descendants(id)
+            .filter(|&n| self.tag(n) == Some(tag))
+            .count()
     }
 
     /// `textContent` (comments excluded).

@@ -278,7 +278,6 @@ impl Reader {
     fn first_title(&self) -> Option<NodeId> {
         self.dom
             .descendants(DOCUMENT)
-            .into_iter()
             .find(|&n| self.dom.is(n, "title"))
     }
 
@@ -611,7 +610,6 @@ impl Reader {
     fn has_child_block_element(&self, element: NodeId) -> bool {
         self.dom
             .descendants(element)
-            .into_iter()
             .any(|n| self.dom.tag(n).is_some_and(|t| DIV_TO_P_ELEMS.contains(&t)))
     }
 
