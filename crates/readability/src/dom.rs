@@ -31,6 +31,84 @@ pub(crate) struct Node {
 /// The arena.
 pub(crate) struct Dom {
     pub nodes: Vec<Node>,
+    /// Bumped by every change of the tree's shape; cached text summaries of older generations
+    /// are stale.
+    generation: u64,
+    /// Per node: the generation a summary was computed in (0: none) and the summary.
+    text_cache: std::cell::RefCell<Vec<(u64, TextSummary)>>,
+}
+
+/// What the normalised text length of a subtree needs to be combined with its neighbours'
+/// (Readability's `_getInnerText`: trimmed, every whitespace run inside counted as one).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct TextSummary {
+    /// Length in UTF-16 units, interior whitespace runs counted as one, ends trimmed.
+    len: usize,
+    /// Whether there is any non-whitespace character.
+    has_text: bool,
+    /// Whitespace before the first non-whitespace character.
+    lead_space: bool,
+    /// Whitespace after the last non-whitespace character.
+    trail_space: bool,
+    /// Any whitespace at all (for summaries without text).
+    any_space: bool,
+}
+
+impl TextSummary {
+    fn of_text(text: &str) -> TextSummary {
+        let mut summary = TextSummary::default();
+        let mut in_space = false;
+        let mut step = |space: bool, units: usize| {
+            if space {
+                in_space = true;
+                summary.any_space = true;
+                if !summary.has_text {
+                    summary.lead_space = true;
+                }
+            } else {
+                if in_space && summary.has_text {
+                    summary.len += 1;
+                }
+                in_space = false;
+                summary.has_text = true;
+                summary.len += units;
+            }
+        };
+        if text.is_ascii() {
+            for &b in text.as_bytes() {
+                step(matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' '), 1);
+            }
+        } else {
+            for c in text.chars() {
+                step(crate::js_space(c), c.len_utf16());
+            }
+        }
+        summary.trail_space = summary.has_text && in_space;
+        summary
+    }
+
+    /// The summary of `self` followed by `next`.
+    fn then(self, next: TextSummary) -> TextSummary {
+        match (self.has_text, next.has_text) {
+            (false, _) => TextSummary {
+                lead_space: next.lead_space || (next.has_text && self.any_space),
+                any_space: self.any_space || next.any_space,
+                ..next
+            },
+            (true, false) => TextSummary {
+                trail_space: self.trail_space || next.any_space,
+                any_space: self.any_space || next.any_space,
+                ..self
+            },
+            (true, true) => TextSummary {
+                len: self.len + next.len + usize::from(self.trail_space || next.lead_space),
+                has_text: true,
+                lead_space: self.lead_space,
+                trail_space: next.trail_space,
+                any_space: true,
+            },
+        }
+    }
 }
 
 pub(crate) const DOCUMENT: NodeId = 0;
@@ -39,7 +117,11 @@ impl Dom {
     /// Parses a document with html5ever (through scraper), as a browser with scripting on would.
     pub fn parse(html: &str) -> Dom {
         let parsed = scraper::Html::parse_document(html);
-        let mut dom = Dom { nodes: Vec::new() };
+        let mut dom = Dom {
+            nodes: Vec::new(),
+            generation: 1,
+            text_cache: std::cell::RefCell::new(Vec::new()),
+        };
         let root = parsed.tree.root();
         dom.nodes.push(Node {
             kind: Kind::Document,
@@ -202,6 +284,7 @@ impl Dom {
     }
 
     pub fn detach(&mut self, id: NodeId) {
+        self.generation += 1;
         if let Some(parent) = self.nodes[id].parent.take() {
             self.nodes[parent].children.retain(|&c| c != id);
         }
@@ -209,6 +292,7 @@ impl Dom {
 
     pub fn append(&mut self, parent: NodeId, child: NodeId) {
         self.detach(child);
+        self.generation += 1;
         self.nodes[child].parent = Some(parent);
         self.nodes[parent].children.push(child);
     }
@@ -219,6 +303,7 @@ impl Dom {
             return;
         }
         self.detach(new);
+        self.generation += 1;
         if let Some(parent) = self.nodes[old].parent.take() {
             if let Some(slot) = self.nodes[parent].children.iter_mut().find(|c| **c == old) {
                 *slot = new;
@@ -318,37 +403,34 @@ impl Dom {
     /// two or more made one space), computed without building the string: every interior
     /// whitespace run counts one unit, whatever its length.
     pub fn normalized_len(&self, id: NodeId) -> usize {
-        let (mut len, mut seen_text, mut in_space) = (0, false, false);
-        self.for_each_text(id, |text| {
-            if text.is_ascii() {
-                for &b in text.as_bytes() {
-                    if matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ') {
-                        in_space = true;
-                    } else {
-                        if in_space && seen_text {
-                            len += 1;
-                        }
-                        in_space = false;
-                        seen_text = true;
-                        len += 1;
-                    }
-                }
-                return;
-            }
-            for c in text.chars() {
-                if crate::js_space(c) {
-                    in_space = true;
-                } else {
-                    if in_space && seen_text {
-                        len += 1;
-                    }
-                    in_space = false;
-                    seen_text = true;
-                    len += c.len_utf16();
-                }
-            }
-        });
-        len
+        self.text_summary(id).len
+    }
+
+    /// The text summary of a subtree, cached until the tree changes shape: Readability asks
+    /// for the text length of nested elements over and over, and each answer reuses those of
+    /// the children.
+    fn text_summary(&self, id: NodeId) -> TextSummary {
+        if let Some(&(generation, summary)) = self.text_cache.borrow().get(id)
+            && generation == self.generation
+        {
+            return summary;
+        }
+        let summary = match &self.nodes[id].kind {
+            Kind::Text(text) => TextSummary::of_text(text),
+            Kind::Element { .. } | Kind::Document => self.nodes[id]
+                .children
+                .iter()
+                .fold(TextSummary::default(), |acc, &child| {
+                    acc.then(self.text_summary(child))
+                }),
+            _ => TextSummary::default(),
+        };
+        let mut cache = self.text_cache.borrow_mut();
+        if cache.len() < self.nodes.len() {
+            cache.resize(self.nodes.len(), (0, TextSummary::default()));
+        }
+        cache[id] = (self.generation, summary);
+        summary
     }
 
     /// Commas in `textContent`.
@@ -386,6 +468,7 @@ impl Dom {
 
     /// Removes every child of `id`.
     pub fn clear_children(&mut self, id: NodeId) {
+        self.generation += 1;
         for child in std::mem::take(&mut self.nodes[id].children) {
             self.nodes[child].parent = None;
         }
@@ -522,5 +605,70 @@ fn escape_attr(out: &mut String, text: &str) {
             '\u{a0}' => out.push_str("&nbsp;"),
             c => out.push(c),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_summaries_compose_like_the_text_they_summarise() {
+        let pieces = [
+            "",
+            " ",
+            "  ",
+            "a",
+            " a",
+            "a ",
+            " a b ",
+            "\u{a0}é\u{2003}x",
+            "\n\tword  word\r\n",
+            "𝒳",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let whole = TextSummary::of_text(&format!("{a}{b}{c}"));
+                    let composed = TextSummary::of_text(a)
+                        .then(TextSummary::of_text(b))
+                        .then(TextSummary::of_text(c));
+                    assert_eq!(composed.len, whole.len, "{a:?} {b:?} {c:?}");
+                    assert_eq!(composed.has_text, whole.has_text, "{a:?} {b:?} {c:?}");
+                }
+            }
+        }
+        assert_eq!(TextSummary::of_text("  a   b  ").len, 3);
+        assert_eq!(
+            TextSummary::of_text("𝒳").len,
+            2,
+            "UTF-16 units, as JavaScript counts"
+        );
+    }
+
+    #[test]
+    fn cached_lengths_follow_changes_to_the_tree() {
+        let mut dom =
+            Dom::parse("<html><body><div id=a>one <b>two</b></div> <p>three</p></body></html>");
+        let body = dom
+            .descendants(DOCUMENT)
+            .find(|&n| dom.tag(n) == Some("body"))
+            .expect("body");
+        assert_eq!(dom.normalized_len(body), "one two three".len());
+        let paragraph = dom
+            .descendants(body)
+            .find(|&n| dom.tag(n) == Some("p"))
+            .expect("p");
+        dom.detach(paragraph);
+        assert_eq!(dom.normalized_len(body), "one two".len());
+        let div = dom
+            .descendants(body)
+            .find(|&n| dom.tag(n) == Some("div"))
+            .expect("div");
+        // Appended right after <b>two</b>: no whitespace between them any more.
+        dom.append(div, paragraph);
+        assert_eq!(dom.normalized_len(body), "one twothree".len());
+        dom.clear_children(div);
+        assert_eq!(dom.normalized_len(body), 0);
     }
 }
