@@ -550,15 +550,23 @@ impl Crawler {
     async fn fetch_pending(&self, domain: &Domain) -> Result<(u64, bool), CrawlError> {
         let pending = self.with_store(|s| s.pending_policy_captures(domain.id))?;
         let concurrency = self.client.config().playback_concurrency.max(1) as usize;
-        let mut results = futures_util::stream::iter(pending)
-            .map(|capture| self.fetch_one(domain, capture))
-            .buffer_unordered(concurrency);
+        // First one capture per digest, then the repeats: run concurrently, two captures with
+        // one digest would both be downloaded before either was stored.
+        let mut seen = BTreeSet::new();
+        let (firsts, repeats): (Vec<_>, Vec<_>) = pending
+            .into_iter()
+            .partition(|capture| seen.insert(capture.digest.clone()));
         let (mut downloaded, mut halted) = (0, false);
-        while let Some(result) = results.next().await {
-            match result? {
-                Fetched::Downloaded => downloaded += 1,
-                Fetched::Halted => halted = true,
-                Fetched::Reused | Fetched::Failed => {}
+        for batch in [firsts, repeats] {
+            let mut results = futures_util::stream::iter(batch)
+                .map(|capture| self.fetch_one(domain, capture))
+                .buffer_unordered(concurrency);
+            while let Some(result) = results.next().await {
+                match result? {
+                    Fetched::Downloaded => downloaded += 1,
+                    Fetched::Halted => halted = true,
+                    Fetched::Reused | Fetched::Failed => {}
+                }
             }
         }
         Ok((downloaded, halted))
