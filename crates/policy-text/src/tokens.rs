@@ -149,7 +149,12 @@ fn start_tag(html: &str, at: usize) -> (Token, usize) {
             }
         }
         if attr_name.is_empty() {
-            i += 1;
+            // Malformed markup: move on by one character (not byte: the next one may be
+            // several bytes long), so the loop always makes progress.
+            i += html
+                .get(i..)
+                .and_then(|rest| rest.chars().next())
+                .map_or(1, char::len_utf8);
         } else {
             attrs.push((attr_name, value));
         }

@@ -102,6 +102,8 @@ fn no_title_gives_none_and_bad_input_never_panics() {
         b"\xff\xfe\x00\x01garbage",
         b"<<<>>>&&&;;",
         b"<table><tr><td><table><tr><td>",
+        // Found by cargo fuzz: an attribute without a name, then a multi-byte character.
+        b"<<XX\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0+\n\n='\x80'\xff\x01\x0c>\xf4\xff\xff\xff\xfe\xc2\xf3\x02\0\0\0\0\0\0\0>\xf4\xff\xff\xff\xfe\xc2\xf3\xc3!\x0c<!@",
     ] {
         assert!(policy_text::convert(input, None, "x.com", url).is_ok());
     }
