@@ -71,13 +71,7 @@ fn reset_peak_rss() {
 
 /// Versions of 1 KB of Markdown with fields, ten per domain, sharing one stored content.
 fn generate(store: &mut Store, versions: usize) -> anyhow::Result<()> {
-    let body = b"<html><body><p>policy</p></body></html>";
-    store.put_content(NewContent {
-        sha1: "BENCHCONTENT",
-        body,
-        content_type: Some("text/html"),
-        charset: Some("UTF-8"),
-    })?;
+    put_bench_content(store)?;
     let mut done = 0;
     let mut domain_index = 0;
     while done < versions {
@@ -90,20 +84,26 @@ fn generate(store: &mut Store, versions: usize) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Gives `domain` `count` versions of about `size` bytes of Markdown each, every one a small
-/// edit of the one before (a changed sentence, an added paragraph), with fields.
-pub(super) fn fill_domain(
-    store: &mut Store,
-    domain: &store::Domain,
-    count: usize,
-    size: usize,
-) -> anyhow::Result<()> {
+/// The one raw content every generated capture points at.
+pub(super) fn put_bench_content(store: &Store) -> anyhow::Result<()> {
     store.put_content(NewContent {
         sha1: "BENCHCONTENT",
         body: b"<html><body><p>policy</p></body></html>",
         content_type: Some("text/html"),
         charset: Some("UTF-8"),
     })?;
+    Ok(())
+}
+
+/// Gives `domain` `count` versions of about `size` bytes of Markdown each, every one a small
+/// edit of the one before (a changed sentence, an added paragraph), with fields. Needs
+/// [`put_bench_content`] first.
+pub(super) fn fill_domain(
+    store: &mut Store,
+    domain: &store::Domain,
+    count: usize,
+    size: usize,
+) -> anyhow::Result<()> {
     let fields = r#"{"title":"Privacy","word_count":180,"language":"en","emails":["privacy@example.com"],"practices":[{"practice":"cookies","sentence":"We use cookies."},{"practice":"gdpr","sentence":"GDPR applies."}],"third_parties":[{"name":"Google Analytics","sentence":"We use Google Analytics."}]}"#;
     let name = &domain.name;
     let stamp = |i: usize| format!("{:04}{:02}01000000", 2000 + i / 12, i % 12 + 1);

@@ -9,6 +9,7 @@ use store::{PolicyVersion, Store};
 
 use crate::UsageError;
 use crate::cli::{BenchDiffArgs, DiffArgs, DiffFormat};
+use crate::commands::history::date;
 use crate::config::Settings;
 
 /// Which changes to show.
@@ -198,11 +199,11 @@ fn render(
 fn pick(domain: &str, versions: &[PolicyVersion], spec: &str) -> Result<usize, String> {
     let trimmed = spec.trim();
     let digits: String = trimmed.chars().filter(|c| *c != '-').collect();
+    // Four or more digits that start with a plausible year are a date, not a version number.
     let is_date = trimmed.contains('-')
         || (digits.len() >= 4
-            && digits
-                .parse::<u64>()
-                .is_ok_and(|year| year >= 1990 * 10u64.pow(digits.len() as u32 - 4)));
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && digits[..4].parse::<u32>().is_ok_and(|year| year >= 1990));
     if !is_date {
         let number = trimmed.trim_start_matches(['v', 'V']);
         let seq: i64 = number.parse().map_err(|_| {
@@ -232,17 +233,6 @@ fn pick(domain: &str, versions: &[PolicyVersion], spec: &str) -> Result<usize, S
         })
 }
 
-fn date(timestamp: &str) -> String {
-    match (
-        timestamp.get(0..4),
-        timestamp.get(4..6),
-        timestamp.get(6..8),
-    ) {
-        (Some(y), Some(m), Some(d)) => format!("{y}-{m}-{d}"),
-        _ => timestamp.to_owned(),
-    }
-}
-
 /// Times the default view (load from the store, timeline, latest change) for one domain with
 /// `versions` versions of about 30 KB.
 pub fn bench(args: BenchDiffArgs) -> anyhow::Result<()> {
@@ -254,6 +244,7 @@ pub fn bench(args: BenchDiffArgs) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let mut store = Store::open(&dir.path().join("bench.sqlite"))?;
     let domain = store.ensure_domain("bench.example.com")?;
+    super::bench_export::put_bench_content(&store)?;
     super::bench_export::fill_domain(&mut store, &domain, args.versions, 30_000)?;
     let mut times = Vec::new();
     for _ in 0..=args.repeat {

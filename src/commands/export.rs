@@ -38,7 +38,7 @@ pub fn run(settings: &Settings, args: ExportArgs) -> anyhow::Result<()> {
             }
             let info = vec![
                 ("tool".to_owned(), format!("crawler {}", env!("CARGO_PKG_VERSION"))),
-                ("exported_at".to_owned(), store::now_rfc3339()),
+                ("exported_at".to_owned(), store.now()?),
                 ("source".to_owned(), db.display().to_string()),
                 (
                     "description".to_owned(),

@@ -144,7 +144,7 @@ pub fn status(settings: &Settings, args: StatusArgs) -> anyhow::Result<()> {
 }
 
 /// `2017-06-08` from `20170608160109`.
-fn date(timestamp: &str) -> String {
+pub fn date(timestamp: &str) -> String {
     match (
         timestamp.get(0..4),
         timestamp.get(4..6),

@@ -16,6 +16,7 @@ use crate::discovery::{self, PolicyLink, Span, URL_THRESHOLD, match_key};
 use crate::{CrawlError, Crawler, DomainOutcome, Window, is_transient};
 
 /// A homepage capture read during discovery.
+#[derive(Clone)]
 struct HomepageRead {
     capture: Capture,
     result: FetchResult,
@@ -118,7 +119,7 @@ impl Crawler {
             if window.is_bounded() {
                 window.from.clone()
             } else {
-                cursor.as_deref().and_then(store::add_one_second)
+                cursor.as_deref().and_then(wayback::add_one_second)
             }
         };
         // Homepages are listed one per month: a month once listed is done.
@@ -220,8 +221,7 @@ impl Crawler {
                 .entry(landed.timestamp.clone())
                 .or_insert(Some(HomepageRead {
                     capture: landed,
-                    result: read.result.clone(),
-                    links: read.links.clone(),
+                    ..read.clone()
                 }));
             reads
                 .by_timestamp
@@ -472,11 +472,7 @@ impl Crawler {
         reads: &mut Reads,
     ) -> Result<Option<HomepageRead>, WaybackError> {
         if let Some(read) = reads.by_timestamp.get(&capture.timestamp) {
-            return Ok(read.as_ref().map(|r| HomepageRead {
-                capture: r.capture.clone(),
-                result: r.result.clone(),
-                links: r.links.clone(),
-            }));
+            return Ok(read.clone());
         }
         if reads.budget == 0 || self.is_halted() {
             return Ok(None);
@@ -524,14 +520,9 @@ impl Crawler {
             },
             links,
         };
-        reads.by_timestamp.insert(
-            capture.timestamp.clone(),
-            Some(HomepageRead {
-                capture: read.capture.clone(),
-                result: read.result.clone(),
-                links: read.links.clone(),
-            }),
-        );
+        reads
+            .by_timestamp
+            .insert(capture.timestamp.clone(), Some(read.clone()));
         Ok(Some(read))
     }
 
@@ -627,21 +618,30 @@ impl Crawler {
                 return Ok(Fetched::Failed);
             }
         };
-        let decoded_charset = memento.text().encoding.name();
-        self.keep_content(&memento, Some(decoded_charset))?;
         let found = found_url(&memento);
-        let text_hash = if (200..300).contains(&memento.status) {
-            self.text_hash(
-                &domain.name,
-                memento.body.to_vec(),
-                memento.content_type.clone(),
-                &memento.timestamp,
-                &found,
-            )
-            .await
+        // The conversion decodes the body once, off the async threads, and names the charset
+        // it used; only a page that is not converted is decoded here for it.
+        let (charset, text_hash) = if (200..300).contains(&memento.status) {
+            match self
+                .convert(
+                    &domain.name,
+                    memento.body.to_vec(),
+                    memento.content_type.clone(),
+                    &memento.timestamp,
+                    &found,
+                )
+                .await
+            {
+                Ok(document) => (document.encoding, text_hash_of(&document)),
+                Err(error) => (memento.text().encoding.name(), Err(error)),
+            }
         } else {
-            Err(format!("archived status {}", memento.status))
+            (
+                memento.text().encoding.name(),
+                Err(format!("archived status {}", memento.status)),
+            )
         };
+        self.keep_content(&memento, Some(charset))?;
         let result = FetchResult {
             content_sha1: memento.sha1.clone(),
             found_url: found,
@@ -668,8 +668,7 @@ impl Crawler {
         let document = self
             .convert(domain, body, content_type, timestamp, url)
             .await?;
-        crate::text::policy_text_hash(&document.markdown)
-            .ok_or_else(|| "no readable text".to_owned())
+        text_hash_of(&document)
     }
 
     async fn convert(
@@ -760,6 +759,11 @@ impl Crawler {
         let new = self.with_store(|s| s.sync_versions(domain.id, &wanted))?;
         Ok((new, total))
     }
+}
+
+/// The text hash of a converted capture, or why it has none.
+fn text_hash_of(document: &policy_text::PolicyDocument) -> Result<String, String> {
+    crate::text::policy_text_hash(&document.markdown).ok_or_else(|| "no readable text".to_owned())
 }
 
 /// One homepage row per `months` period (the first 200 of the period, else its first row).

@@ -239,12 +239,22 @@ impl FixtureSet {
         }
     }
 
+    /// Where a capture with this key and time goes in index order (after equal ones).
     fn partition_point(&self, key: &str, timestamp: &str) -> usize {
-        self.keys
-            .iter()
-            .zip(&self.captures)
-            .collect::<Vec<_>>()
-            .partition_point(|(k, c)| (k.as_str(), c.timestamp.as_str()) <= (key, timestamp))
+        let (mut low, mut high) = (0, self.keys.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            if (
+                self.keys[middle].as_str(),
+                self.captures[middle].timestamp.as_str(),
+            ) <= (key, timestamp)
+            {
+                low = middle + 1;
+            } else {
+                high = middle;
+            }
+        }
+        low
     }
 
     /// Positions of the captures whose URL key starts with `prefix`, in index order.

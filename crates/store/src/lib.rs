@@ -8,7 +8,6 @@
 
 mod export;
 mod schema;
-mod time;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -17,7 +16,6 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 pub use export::{ExportCounts, ExportFilter, ExportRow};
-pub use time::{add_one_second, now_rfc3339};
 
 /// What can go wrong with the store.
 #[derive(Debug, thiserror::Error)]
@@ -462,6 +460,16 @@ impl Store {
         })
     }
 
+    /// Now, as RFC 3339 UTC with seconds (`2026-11-23T10:04:05Z`), from SQLite's clock: the
+    /// form every time column of the store holds.
+    pub fn now(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("SELECT strftime('%Y-%m-%dT%H:%M:%SZ', 'now')", [], |row| {
+                row.get(0)
+            })?)
+    }
+
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
@@ -507,7 +515,7 @@ impl Store {
     pub fn ensure_domain(&self, name: &str) -> Result<Domain> {
         self.conn.execute(
             "INSERT OR IGNORE INTO domains (name, added_at) VALUES (?1, ?2)",
-            params![name, now_rfc3339()],
+            params![name, self.now()?],
         )?;
         self.domain(name)?
             .ok_or_else(|| StoreError::Sql(rusqlite::Error::QueryReturnedNoRows))
@@ -592,7 +600,7 @@ impl Store {
             "UPDATE domains SET state = ?2, last_error = ?3,
                  last_crawled_at = CASE WHEN ?4 THEN ?5 ELSE last_crawled_at END
              WHERE id = ?1",
-            params![domain_id, state, error, crawled, now_rfc3339()],
+            params![domain_id, state, error, crawled, self.now()?],
         )?;
         Ok(())
     }
@@ -750,7 +758,7 @@ impl Store {
                 content.body.len() as i64,
                 content.content_type,
                 content.charset,
-                now_rfc3339()
+                self.now()?
             ],
         )?;
         Ok(())
@@ -932,7 +940,7 @@ impl Store {
         )?;
         self.conn.execute(
             "INSERT INTO crawl_runs (started_at, status, settings, domains_total) VALUES (?1, 'running', ?2, ?3)",
-            params![now_rfc3339(), settings.to_string(), domains_total as i64],
+            params![self.now()?, settings.to_string(), domains_total as i64],
         )?;
         Ok(self.conn.last_insert_rowid())
     }
@@ -970,7 +978,7 @@ impl Store {
         self.update_run(run_id, counts)?;
         self.conn.execute(
             "UPDATE crawl_runs SET finished_at = ?2, status = ?3, message = ?4 WHERE id = ?1",
-            params![run_id, now_rfc3339(), status.as_str(), message],
+            params![run_id, self.now()?, status.as_str(), message],
         )?;
         Ok(())
     }

@@ -533,3 +533,10 @@ fn a_revisit_record_shares_its_digest_with_the_payload_it_repeats() {
         Some("SHA")
     );
 }
+
+#[test]
+fn now_is_rfc3339() {
+    let now = Store::open_in_memory().expect("store").now().expect("now");
+    assert_eq!(now.len(), 20, "{now}");
+    assert!(now.starts_with("20") && now.ends_with('Z'), "{now}");
+}

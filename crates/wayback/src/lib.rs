@@ -38,7 +38,7 @@ pub use config::{ArchiveConfig, ArchiveProfile, CdxFormat};
 pub use error::WaybackError;
 pub use playback::{DigestCheck, Memento, MementoLink, Redirect, RedirectKind, sha1_base32};
 pub use politeness::{Halt, Pool};
-pub use time::{pad_timestamp, validate_bound};
+pub use time::{add_one_second, pad_timestamp, validate_bound};
 
 use crate::client::Transport;
 use crate::playback::{MAX_HOPS, MementoParts};

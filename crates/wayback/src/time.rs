@@ -39,6 +39,20 @@ pub fn to_timestamp(time: SystemTime) -> String {
     )
 }
 
+/// The 14-digit timestamp one second after `timestamp` (for exclusive CDX `from` bounds);
+/// `None` when `timestamp` is not 14 digits of a time after 1970.
+pub fn add_one_second(timestamp: &str) -> Option<String> {
+    if timestamp.len() != 14 || !timestamp.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let field = |range: std::ops::Range<usize>| timestamp[range].parse::<i64>().ok();
+    let (year, month, day) = (field(0..4)?, field(4..6)?, field(6..8)?);
+    let (hour, minute, second) = (field(8..10)?, field(10..12)?, field(12..14)?);
+    let seconds = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+    let next = u64::try_from(seconds + 1).ok()?;
+    Some(to_timestamp(UNIX_EPOCH + Duration::from_secs(next)))
+}
+
 /// Parses an HTTP date (`Wed, 01 Jan 2020 12:00:00 GMT`) into a 14-digit timestamp.
 pub fn http_date_to_timestamp(value: &str) -> Option<String> {
     httpdate::parse_http_date(value.trim())
@@ -58,6 +72,16 @@ pub fn describe(time: SystemTime) -> String {
         &ts[10..12],
         &ts[12..14]
     )
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (the inverse of [`civil_from_days`]).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
 }
 
 /// Days since 1970-01-01 to (year, month, day); Howard Hinnant's civil-from-days algorithm.
@@ -94,6 +118,28 @@ mod tests {
             to_timestamp(UNIX_EPOCH + Duration::from_secs(951_782_400)),
             "20000229000000"
         );
+    }
+
+    #[test]
+    fn one_second_later_carries_across_days_months_and_leap_years() {
+        assert_eq!(
+            add_one_second("20170608160109").as_deref(),
+            Some("20170608160110")
+        );
+        assert_eq!(
+            add_one_second("20151231235959").as_deref(),
+            Some("20160101000000")
+        );
+        assert_eq!(
+            add_one_second("20160228235959").as_deref(),
+            Some("20160229000000")
+        );
+        assert_eq!(
+            add_one_second("20150228235959").as_deref(),
+            Some("20150301000000")
+        );
+        assert_eq!(add_one_second("2015"), None);
+        assert_eq!(add_one_second("2015x228235959"), None);
     }
 
     #[test]
