@@ -46,7 +46,8 @@ struct Renderer {
     links: Vec<Option<Link>>,
     stressed: bool,
     after_stressed: bool,
-    prev_chunk: String,
+    /// The last character of the last text chunk (html2text's `preceding_data[-1]`).
+    prev_chunk_last: Option<char>,
     last_tag: String,
     /// The next row ends the first row of a table (a `---` rule follows it).
     table_first_row: bool,
@@ -106,27 +107,18 @@ impl Renderer {
         if self.abbr_title.is_some() {
             self.abbr_text.push_str(s);
         }
-        let mut s = s.to_owned();
-        if text && !self.in_pre {
-            let mut collapsed = String::with_capacity(s.len());
-            let mut in_space = false;
-            for c in s.chars() {
-                if is_space(c) {
-                    if !in_space {
-                        collapsed.push(' ');
-                    }
-                    in_space = true;
-                } else {
-                    collapsed.push(c);
-                    in_space = false;
+        let mut s = if text && !self.in_pre {
+            let collapsed = collapse_spaces(s);
+            match collapsed.strip_prefix(' ') {
+                Some(rest) => {
+                    self.pending_space = true;
+                    rest.to_owned()
                 }
+                None => collapsed,
             }
-            s = collapsed;
-            if let Some(rest) = s.strip_prefix(' ') {
-                s = rest.to_owned();
-                self.pending_space = true;
-            }
-        }
+        } else {
+            s.to_owned()
+        };
         if s.is_empty() && !force {
             return;
         }
@@ -180,7 +172,7 @@ impl Renderer {
 
     /// Writes an emphasis mark, with a space before an opening one glued to a word.
     fn mark(&mut self, mark: &str, start: bool) {
-        let glued = self.prev_chunk.chars().last().is_some_and(|c| !is_space(c));
+        let glued = self.prev_chunk_last.is_some_and(|c| !is_space(c));
         if start && glued {
             self.emit(&format!(" {mark}"), false, false);
         } else {
@@ -409,7 +401,7 @@ impl Renderer {
         if !self.in_code && !self.in_pre && !entity {
             s = escape_markdown(&s);
         }
-        self.prev_chunk.clone_from(&s);
+        self.prev_chunk_last = s.chars().next_back();
         self.emit(&s, true, false);
     }
 
@@ -445,10 +437,12 @@ fn escape_url(url: &str) -> String {
     out
 }
 
+/// Characters a backslash before is itself escaped.
+const PUNCTUATION: &str = "\\`*_{}[]()#+-.!";
+
 /// The corpus's escapes (§4.6): a backslash before a Markdown punctuation character, and `1.`,
 /// `+` and `-` at the start of the chunk or of a line inside it.
 fn escape_markdown(text: &str) -> String {
-    const PUNCTUATION: &str = "\\`*_{}[]()#+-.!";
     // Most chunks need nothing: no backslash, no line break, and no digit, `+` or `-` first.
     let first = text.trim_start_matches(is_space).chars().next();
     if !text.contains(['\\', '\n'])
@@ -456,55 +450,101 @@ fn escape_markdown(text: &str) -> String {
     {
         return text.to_owned();
     }
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len() + 4);
-    let mut line_start = true;
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + 8);
     let mut i = 0;
-    while i < chars.len() {
+    let mut line_start = true;
+    while i < bytes.len() {
         if line_start {
             line_start = false;
-            let mut j = i;
-            while j < chars.len() && is_space(chars[j]) && chars[j] != '\n' {
-                j += 1;
-            }
-            let digits_end = {
-                let mut k = j;
-                while k < chars.len() && is_decimal_digit(chars[k]) {
-                    k += 1;
-                }
-                k
-            };
-            let followed_by_space = |k: usize| chars.get(k).is_some_and(|c| is_space(*c));
-            let marker = if digits_end > j
-                && chars.get(digits_end) == Some(&'.')
-                && followed_by_space(digits_end + 1)
-            {
-                Some(digits_end)
-            } else if (chars.get(j) == Some(&'+') && followed_by_space(j + 1))
-                || (chars.get(j) == Some(&'-')
-                    && (followed_by_space(j + 1) || chars.get(j + 1) == Some(&'-')))
-            {
-                Some(j)
-            } else {
-                None
-            };
-            if let Some(at) = marker {
-                // Copy up to the marker (escaping backslashes as usual), then the escaped marker.
-                while i < at {
-                    push_escaped(&mut out, &chars, i, PUNCTUATION);
-                    i += 1;
-                }
+            if let Some(at) = line_marker(&text[i..]) {
+                // Up to the marker there are only spaces and digits: nothing else to escape.
+                out.push_str(&text[i..i + at]);
                 out.push('\\');
-                out.push(chars[at]);
-                i = at + 1;
+                out.push(char::from(bytes[i + at]));
+                i += at + 1;
                 continue;
             }
         }
-        if chars[i] == '\n' {
+        let Some(found) = bytes[i..].iter().position(|&b| b == b'\\' || b == b'\n') else {
+            out.push_str(&text[i..]);
+            break;
+        };
+        out.push_str(&text[i..i + found]);
+        i += found;
+        if bytes[i] == b'\n' {
             line_start = true;
+        } else if bytes
+            .get(i + 1)
+            .is_some_and(|b| PUNCTUATION.as_bytes().contains(b))
+        {
+            out.push('\\');
         }
-        push_escaped(&mut out, &chars, i, PUNCTUATION);
+        out.push(char::from(bytes[i]));
         i += 1;
+    }
+    out
+}
+
+/// The byte offset of a list marker to escape at the start of `line`: the `.` of `12. `
+/// (after optional spaces), or a `+ `, `- ` or `--`.
+fn line_marker(line: &str) -> Option<usize> {
+    let start = line
+        .char_indices()
+        .find(|&(_, c)| !is_space(c) || c == '\n')
+        .map_or(line.len(), |(at, _)| at);
+    let rest = &line[start..];
+    let digits = rest
+        .char_indices()
+        .find(|&(_, c)| !is_decimal_digit(c))
+        .map_or(rest.len(), |(at, _)| at);
+    let followed_by_space = |at: usize| rest[at..].chars().next().is_some_and(is_space);
+    let after = rest.as_bytes();
+    if digits > 0 && after.get(digits) == Some(&b'.') && followed_by_space(digits + 1) {
+        Some(start + digits)
+    } else if (after.first() == Some(&b'+') && followed_by_space(1))
+        || (after.first() == Some(&b'-') && (followed_by_space(1) || after.get(1) == Some(&b'-')))
+    {
+        Some(start)
+    } else {
+        None
+    }
+}
+
+/// Every run of whitespace made one space.
+fn collapse_spaces(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_space = false;
+    if text.is_ascii() {
+        let mut run_start = 0;
+        for (at, &b) in text.as_bytes().iter().enumerate() {
+            // ASCII whitespace for `str::split_whitespace` plus U+001C..U+001F.
+            if matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | 0x1c..=0x1f) {
+                if !in_space {
+                    out.push_str(&text[run_start..at]);
+                    out.push(' ');
+                    in_space = true;
+                }
+            } else if in_space {
+                run_start = at;
+                in_space = false;
+            }
+        }
+        if !in_space {
+            out.push_str(&text[run_start..]);
+        }
+        return out;
+    }
+    for c in text.chars() {
+        if is_space(c) {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+        } else {
+            out.push(c);
+            in_space = false;
+        }
     }
     out
 }
@@ -515,13 +555,6 @@ fn is_decimal_digit(c: char) -> bool {
         regex::Regex::new(r"\A\d\z").expect("a constant, valid pattern")
     });
     c.is_ascii_digit() || (!c.is_ascii() && DIGIT.is_match(c.encode_utf8(&mut [0; 4])))
-}
-
-fn push_escaped(out: &mut String, chars: &[char], i: usize, punctuation: &str) {
-    if chars[i] == '\\' && chars.get(i + 1).is_some_and(|c| punctuation.contains(*c)) {
-        out.push('\\');
-    }
-    out.push(chars[i]);
 }
 
 #[cfg(test)]

@@ -2,6 +2,9 @@
 //! semantics of the browser DOM (`textContent`, `children`, `getElementsByTagName`,
 //! `innerHTML` serialisation).
 
+use html5ever::tendril::StrTendril;
+use html5ever::{LocalName, Namespace, ns};
+
 /// Index of a node in the arena.
 pub(crate) type NodeId = usize;
 
@@ -10,11 +13,13 @@ pub(crate) type NodeId = usize;
 pub(crate) enum Kind {
     Document,
     Element {
-        /// Lowercase local name.
-        name: String,
-        /// Whether the element is in the HTML namespace (tag tests only match those).
-        html: bool,
-        attrs: Vec<(String, String)>,
+        /// Local name as the parser made it (lowercase for HTML; SVG and MathML names keep
+        /// their camel case, which serialisation lowers).
+        name: LocalName,
+        /// Namespace (tag tests only match HTML elements).
+        ns: Namespace,
+        /// Attributes by local name, in source order.
+        attrs: Vec<(LocalName, StrTendril)>,
     },
     Text(String),
     Comment(String),
@@ -31,11 +36,11 @@ pub(crate) struct Node {
 /// The arena.
 pub(crate) struct Dom {
     pub nodes: Vec<Node>,
-    /// Bumped by every change of the tree's shape; cached text summaries of older generations
-    /// are stale.
-    generation: u64,
-    /// Per node: the generation a summary was computed in (0: none) and the summary.
-    text_cache: std::cell::RefCell<Vec<(u64, TextSummary)>>,
+    /// Per node, its text summary once computed. A change of the tree's shape forgets the
+    /// summaries of the changed node and its ancestors only. Invariant: a node with a summary
+    /// has summaries for all its descendants, so forgetting can stop at the first ancestor
+    /// that has none.
+    text_cache: std::cell::RefCell<Vec<Option<TextSummary>>>,
 }
 
 /// What the normalised text length of a subtree needs to be combined with its neighbours'
@@ -114,46 +119,27 @@ impl TextSummary {
 pub(crate) const DOCUMENT: NodeId = 0;
 
 impl Dom {
-    /// Parses a document with html5ever (through scraper), as a browser with scripting on would.
+    /// Parses a document with html5ever, as a browser with scripting on would.
     pub fn parse(html: &str) -> Dom {
-        let parsed = scraper::Html::parse_document(html);
+        use html5ever::tendril::TendrilSink;
+        html5ever::driver::parse_document(
+            crate::sink::ArenaSink::new(html.len()),
+            Default::default(),
+        )
+        .one(html)
+    }
+
+    /// An empty document with room for about `nodes` nodes.
+    pub fn with_capacity(nodes: usize) -> Dom {
         let mut dom = Dom {
-            nodes: Vec::new(),
-            generation: 1,
+            nodes: Vec::with_capacity(nodes),
             text_cache: std::cell::RefCell::new(Vec::new()),
         };
-        let root = parsed.tree.root();
         dom.nodes.push(Node {
             kind: Kind::Document,
             parent: None,
             children: Vec::new(),
         });
-        // Iterative copy: (scraper node, our parent).
-        let mut stack: Vec<(ego_tree::NodeRef<'_, scraper::Node>, NodeId)> = root
-            .children()
-            .rev()
-            .map(|child| (child, DOCUMENT))
-            .collect();
-        while let Some((source, parent)) = stack.pop() {
-            let kind = match source.value() {
-                scraper::Node::Element(element) => Kind::Element {
-                    name: element.name().to_ascii_lowercase(),
-                    html: &*element.name.ns == "http://www.w3.org/1999/xhtml",
-                    attrs: element
-                        .attrs()
-                        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                        .collect(),
-                },
-                scraper::Node::Text(text) => Kind::Text(text.text.to_string()),
-                scraper::Node::Comment(comment) => Kind::Comment(comment.comment.to_string()),
-                _ => Kind::Other,
-            };
-            let id = dom.create(kind);
-            dom.append(parent, id);
-            for child in source.children().collect::<Vec<_>>().into_iter().rev() {
-                stack.push((child, id));
-            }
-        }
         dom
     }
 
@@ -168,8 +154,8 @@ impl Dom {
 
     pub fn create_element(&mut self, name: &str) -> NodeId {
         self.create(Kind::Element {
-            name: name.to_owned(),
-            html: true,
+            name: LocalName::from(name),
+            ns: ns!(html),
             attrs: Vec::new(),
         })
     }
@@ -219,9 +205,7 @@ impl Dom {
     /// The lowercase tag name of an HTML element, `None` for other nodes.
     pub fn tag(&self, id: NodeId) -> Option<&str> {
         match &self.nodes[id].kind {
-            Kind::Element {
-                name, html: true, ..
-            } => Some(name),
+            Kind::Element { name, ns, .. } if *ns == ns!(html) => Some(name),
             _ => None,
         }
     }
@@ -241,15 +225,14 @@ impl Dom {
 
     pub fn attr(&self, id: NodeId, key: &str) -> Option<&str> {
         match &self.nodes[id].kind {
-            Kind::Element { attrs, .. } => attrs
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.as_str()),
+            Kind::Element { attrs, .. } => {
+                attrs.iter().find(|(k, _)| &**k == key).map(|(_, v)| &**v)
+            }
             _ => None,
         }
     }
 
-    pub fn attrs(&self, id: NodeId) -> &[(String, String)] {
+    pub fn attrs(&self, id: NodeId) -> &[(LocalName, StrTendril)] {
         match &self.nodes[id].kind {
             Kind::Element { attrs, .. } => attrs,
             _ => &[],
@@ -258,9 +241,9 @@ impl Dom {
 
     pub fn set_attr(&mut self, id: NodeId, key: &str, value: &str) {
         if let Kind::Element { attrs, .. } = &mut self.nodes[id].kind {
-            match attrs.iter_mut().find(|(k, _)| k == key) {
-                Some(slot) => slot.1 = value.to_owned(),
-                None => attrs.push((key.to_owned(), value.to_owned())),
+            match attrs.iter_mut().find(|(k, _)| &**k == key) {
+                Some(slot) => slot.1 = StrTendril::from_slice(value),
+                None => attrs.push((LocalName::from(key), StrTendril::from_slice(value))),
             }
         }
     }
@@ -277,22 +260,51 @@ impl Dom {
 
     /// Renames an element in place (Readability's `_setNodeTag`; attributes are kept).
     pub fn rename(&mut self, id: NodeId, tag: &str) {
-        if let Kind::Element { name, html, .. } = &mut self.nodes[id].kind {
-            *name = tag.to_owned();
-            *html = true;
+        if let Kind::Element { name, ns, .. } = &mut self.nodes[id].kind {
+            *name = LocalName::from(tag);
+            *ns = ns!(html);
+        }
+    }
+
+    /// Forgets the cached text summaries of `id` and its ancestors.
+    fn forget_summaries(&mut self, id: NodeId) {
+        let cache = self.text_cache.get_mut();
+        let mut node = Some(id);
+        while let Some(current) = node {
+            match cache.get_mut(current) {
+                Some(slot @ Some(_)) => *slot = None,
+                _ => break,
+            }
+            node = self.nodes[current].parent;
         }
     }
 
     pub fn detach(&mut self, id: NodeId) {
-        self.generation += 1;
         if let Some(parent) = self.nodes[id].parent.take() {
+            self.forget_summaries(parent);
             self.nodes[parent].children.retain(|&c| c != id);
         }
     }
 
+    /// Puts `new` (detached first) right before `sibling`, which must have a parent.
+    pub fn insert_before(&mut self, sibling: NodeId, new: NodeId) {
+        self.detach(new);
+        let Some(parent) = self.nodes[sibling].parent else {
+            return;
+        };
+        self.forget_summaries(parent);
+        let children = &mut self.nodes[parent].children;
+        let at = children
+            .iter()
+            .position(|&c| c == sibling)
+            .unwrap_or(children.len());
+        children.insert(at, new);
+        self.nodes[new].parent = Some(parent);
+    }
+
     pub fn append(&mut self, parent: NodeId, child: NodeId) {
         self.detach(child);
-        self.generation += 1;
+        self.forget_summaries(parent);
         self.nodes[child].parent = Some(parent);
         self.nodes[parent].children.push(child);
     }
@@ -303,8 +315,8 @@ impl Dom {
             return;
         }
         self.detach(new);
-        self.generation += 1;
         if let Some(parent) = self.nodes[old].parent.take() {
+            self.forget_summaries(parent);
             if let Some(slot) = self.nodes[parent].children.iter_mut().find(|c| **c == old) {
                 *slot = new;
             }
@@ -410,9 +422,7 @@ impl Dom {
     /// for the text length of nested elements over and over, and each answer reuses those of
     /// the children.
     fn text_summary(&self, id: NodeId) -> TextSummary {
-        if let Some(&(generation, summary)) = self.text_cache.borrow().get(id)
-            && generation == self.generation
-        {
+        if let Some(&Some(summary)) = self.text_cache.borrow().get(id) {
             return summary;
         }
         let summary = match &self.nodes[id].kind {
@@ -427,9 +437,9 @@ impl Dom {
         };
         let mut cache = self.text_cache.borrow_mut();
         if cache.len() < self.nodes.len() {
-            cache.resize(self.nodes.len(), (0, TextSummary::default()));
+            cache.resize(self.nodes.len(), None);
         }
-        cache[id] = (self.generation, summary);
+        cache[id] = Some(summary);
         summary
     }
 
@@ -451,6 +461,7 @@ impl Dom {
 
     /// A deep copy of `id`'s children, appended to `target`.
     pub fn clone_children_into(&mut self, source: NodeId, target: NodeId) {
+        self.forget_summaries(target);
         let mut stack: Vec<(NodeId, NodeId)> = self.nodes[source]
             .children
             .iter()
@@ -458,17 +469,22 @@ impl Dom {
             .map(|&c| (c, target))
             .collect();
         while let Some((node, parent)) = stack.pop() {
-            let copy = self.create(self.nodes[node].kind.clone());
-            self.append(parent, copy);
-            for &child in self.nodes[node].children.clone().iter().rev() {
-                stack.push((child, copy));
-            }
+            let copy = self.nodes.len();
+            let original = &self.nodes[node];
+            let copied = Node {
+                kind: original.kind.clone(),
+                parent: Some(parent),
+                children: Vec::with_capacity(original.children.len()),
+            };
+            stack.extend(original.children.iter().rev().map(|&child| (child, copy)));
+            self.nodes.push(copied);
+            self.nodes[parent].children.push(copy);
         }
     }
 
     /// Removes every child of `id`.
     pub fn clear_children(&mut self, id: NodeId) {
-        self.generation += 1;
+        self.forget_summaries(id);
         for child in std::mem::take(&mut self.nodes[id].children) {
             self.nodes[child].parent = None;
         }
@@ -479,7 +495,7 @@ impl Dom {
         let mut out = String::new();
         enum Step {
             Open(NodeId),
-            Close(String),
+            Close(LocalName),
         }
         let mut stack: Vec<Step> = self.nodes[id]
             .children
@@ -491,7 +507,7 @@ impl Dom {
             let node = match step {
                 Step::Close(name) => {
                     out.push_str("</");
-                    out.push_str(&name);
+                    push_lowercase(&mut out, &name);
                     out.push('>');
                     continue;
                 }
@@ -528,7 +544,7 @@ impl Dom {
                 }
                 Kind::Element { name, attrs, .. } => {
                     out.push('<');
-                    out.push_str(name);
+                    push_lowercase(&mut out, name);
                     for (key, value) in attrs {
                         out.push(' ');
                         out.push_str(key);
@@ -540,7 +556,7 @@ impl Dom {
                     if is_void(name) {
                         continue;
                     }
-                    if matches!(name.as_str(), "pre" | "textarea" | "listing")
+                    if matches!(&**name, "pre" | "textarea" | "listing")
                         && self.nodes[node].children.first().is_some_and(|&c| matches!(&self.nodes[c].kind, Kind::Text(t) if t.starts_with('\n')))
                     {
                         out.push('\n');
@@ -558,6 +574,15 @@ impl Dom {
             }
         }
         out
+    }
+}
+
+/// Element names are serialised in lowercase (as the DOM this port was checked against does).
+fn push_lowercase(out: &mut String, name: &str) {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        out.push_str(&name.to_ascii_lowercase());
+    } else {
+        out.push_str(name);
     }
 }
 
@@ -586,26 +611,39 @@ fn is_void(name: &str) -> bool {
 }
 
 fn escape_text(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\u{a0}' => out.push_str("&nbsp;"),
-            c => out.push(c),
-        }
-    }
+    escape(out, text, |b| matches!(b, b'&' | b'<' | b'>'));
 }
 
 fn escape_attr(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\u{a0}' => out.push_str("&nbsp;"),
-            c => out.push(c),
+    escape(out, text, |b| matches!(b, b'&' | b'"'));
+}
+
+/// Writes `text` with `&amp;`, `&nbsp;` and the entities of the bytes `special` picks, copying
+/// the runs between them whole.
+fn escape(out: &mut String, text: &str, special: impl Fn(u8) -> bool) {
+    let bytes = text.as_bytes();
+    let mut run_start = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        // U+00A0 is C2 A0 in UTF-8.
+        let nbsp = b == 0xc2 && bytes.get(at + 1) == Some(&0xa0);
+        if !nbsp && !special(b) {
+            at += 1;
+            continue;
         }
+        out.push_str(&text[run_start..at]);
+        out.push_str(match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => "&nbsp;",
+        });
+        at += if nbsp { 2 } else { 1 };
+        run_start = at;
     }
+    out.push_str(&text[run_start..]);
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //! disabled).
 
 mod dom;
+mod sink;
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -346,7 +347,7 @@ impl Reader {
         let images = self.dom.elements_by_tags(DOCUMENT, &["img"]);
         for img in images {
             let keep = self.dom.attrs(img).iter().any(|(name, value)| {
-                matches!(name.as_str(), "src" | "srcset" | "data-src" | "data-srcset")
+                matches!(&**name, "src" | "srcset" | "data-src" | "data-srcset")
                     || IMAGE_EXT.is_match(value)
             });
             if !keep {

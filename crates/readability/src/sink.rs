@@ -1,0 +1,235 @@
+//! html5ever's tree builder writing straight into the arena [`Dom`]: one tree, no copy.
+//!
+//! It keeps the choices of the scraper tree this replaced, so that Readability sees the same
+//! document: template contents sit in an [`Kind::Other`] node under the `<template>`, doctypes
+//! and processing instructions are [`Kind::Other`], attributes keep only their local names, and
+//! adjacent text is merged as the tree builder asks.
+
+use std::borrow::Cow;
+use std::cell::{Ref, RefCell};
+use std::collections::HashMap;
+
+use html5ever::tendril::StrTendril;
+use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
+use html5ever::{Attribute, LocalName, Namespace, QualName, local_name, ns};
+use markup5ever::interface::ElemName;
+
+use crate::dom::{DOCUMENT, Dom, Kind, NodeId};
+
+/// The sink: the arena being built, and each template's contents node.
+pub(crate) struct ArenaSink {
+    dom: RefCell<Dom>,
+    template_contents: RefCell<HashMap<NodeId, NodeId>>,
+}
+
+impl ArenaSink {
+    /// A sink for a page of `input_len` bytes (used to size the arena).
+    pub(crate) fn new(input_len: usize) -> ArenaSink {
+        ArenaSink {
+            dom: RefCell::new(Dom::with_capacity(input_len / 24 + 16)),
+            template_contents: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Appends text to `parent`, merged into its last child when that is text.
+    fn append_text(dom: &mut Dom, parent: NodeId, text: &str) {
+        if let Some(&last) = dom.nodes[parent].children.last()
+            && let Kind::Text(existing) = &mut dom.nodes[last].kind
+        {
+            existing.push_str(text);
+            return;
+        }
+        let node = dom.create(Kind::Text(text.to_owned()));
+        dom.append(parent, node);
+    }
+}
+
+/// The name of an element of the arena, as the tree builder asks for it.
+pub(crate) struct ArenaElemName<'a> {
+    dom: Ref<'a, Dom>,
+    id: NodeId,
+}
+
+/// What a non-element answers if the tree builder ever asks (it promises not to).
+static NO_NAMESPACE: Namespace = ns!();
+static NO_NAME: LocalName = local_name!("");
+
+impl ElemName for ArenaElemName<'_> {
+    fn ns(&self) -> &Namespace {
+        match &self.dom.nodes[self.id].kind {
+            Kind::Element { ns, .. } => ns,
+            _ => &NO_NAMESPACE,
+        }
+    }
+
+    fn local_name(&self) -> &LocalName {
+        match &self.dom.nodes[self.id].kind {
+            Kind::Element { name, .. } => name,
+            _ => &NO_NAME,
+        }
+    }
+}
+
+impl std::fmt::Debug for ArenaElemName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.expanded())
+    }
+}
+
+impl TreeSink for ArenaSink {
+    type Handle = NodeId;
+    type Output = Dom;
+    type ElemName<'a> = ArenaElemName<'a>;
+
+    fn finish(self) -> Dom {
+        self.dom.into_inner()
+    }
+
+    fn parse_error(&self, _msg: Cow<'static, str>) {}
+
+    fn get_document(&self) -> NodeId {
+        DOCUMENT
+    }
+
+    fn elem_name<'a>(&'a self, target: &'a NodeId) -> ArenaElemName<'a> {
+        ArenaElemName {
+            dom: self.dom.borrow(),
+            id: *target,
+        }
+    }
+
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> NodeId {
+        let mut dom = self.dom.borrow_mut();
+        let element = dom.create(Kind::Element {
+            name: name.local,
+            ns: name.ns,
+            attrs: attrs
+                .into_iter()
+                .map(|attribute| (attribute.name.local, attribute.value))
+                .collect(),
+        });
+        if flags.template {
+            let contents = dom.create(Kind::Other);
+            dom.append(element, contents);
+            self.template_contents
+                .borrow_mut()
+                .insert(element, contents);
+        }
+        element
+    }
+
+    fn create_comment(&self, text: StrTendril) -> NodeId {
+        self.dom
+            .borrow_mut()
+            .create(Kind::Comment(text.to_string()))
+    }
+
+    fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> NodeId {
+        self.dom.borrow_mut().create(Kind::Other)
+    }
+
+    fn append(&self, parent: &NodeId, child: NodeOrText<NodeId>) {
+        let mut dom = self.dom.borrow_mut();
+        match child {
+            NodeOrText::AppendNode(node) => dom.append(*parent, node),
+            NodeOrText::AppendText(text) => Self::append_text(&mut dom, *parent, &text),
+        }
+    }
+
+    fn append_based_on_parent_node(
+        &self,
+        element: &NodeId,
+        prev_element: &NodeId,
+        child: NodeOrText<NodeId>,
+    ) {
+        let has_parent = self.dom.borrow().parent(*element).is_some();
+        if has_parent {
+            self.append_before_sibling(element, child);
+        } else {
+            self.append(prev_element, child);
+        }
+    }
+
+    fn append_doctype_to_document(
+        &self,
+        _name: StrTendril,
+        _public_id: StrTendril,
+        _system_id: StrTendril,
+    ) {
+        let mut dom = self.dom.borrow_mut();
+        let doctype = dom.create(Kind::Other);
+        dom.append(DOCUMENT, doctype);
+    }
+
+    fn get_template_contents(&self, target: &NodeId) -> NodeId {
+        // A template always has contents; answering the element itself is a safe fallback.
+        self.template_contents
+            .borrow()
+            .get(target)
+            .copied()
+            .unwrap_or(*target)
+    }
+
+    fn same_node(&self, x: &NodeId, y: &NodeId) -> bool {
+        x == y
+    }
+
+    fn set_quirks_mode(&self, _mode: QuirksMode) {}
+
+    fn append_before_sibling(&self, sibling: &NodeId, new_node: NodeOrText<NodeId>) {
+        let mut dom = self.dom.borrow_mut();
+        if let NodeOrText::AppendNode(node) = new_node {
+            dom.detach(node);
+        }
+        let Some(parent) = dom.parent(*sibling) else {
+            return;
+        };
+        match new_node {
+            NodeOrText::AppendNode(node) => dom.insert_before(*sibling, node),
+            NodeOrText::AppendText(text) => {
+                let siblings = dom.children(parent);
+                let previous = siblings
+                    .iter()
+                    .position(|c| c == sibling)
+                    .and_then(|at| at.checked_sub(1))
+                    .map(|at| siblings[at]);
+                if let Some(previous) = previous
+                    && let Kind::Text(existing) = &mut dom.nodes[previous].kind
+                {
+                    existing.push_str(&text);
+                } else {
+                    let node = dom.create(Kind::Text(text.to_string()));
+                    dom.insert_before(*sibling, node);
+                }
+            }
+        }
+    }
+
+    fn add_attrs_if_missing(&self, target: &NodeId, attrs: Vec<Attribute>) {
+        let mut dom = self.dom.borrow_mut();
+        if let Kind::Element {
+            attrs: existing, ..
+        } = &mut dom.nodes[*target].kind
+        {
+            for attribute in attrs {
+                if !existing
+                    .iter()
+                    .any(|(name, _)| *name == attribute.name.local)
+                {
+                    existing.push((attribute.name.local, attribute.value));
+                }
+            }
+        }
+    }
+
+    fn remove_from_parent(&self, target: &NodeId) {
+        self.dom.borrow_mut().detach(*target);
+    }
+
+    fn reparent_children(&self, node: &NodeId, new_parent: &NodeId) {
+        let mut dom = self.dom.borrow_mut();
+        for child in dom.children(*node).to_vec() {
+            dom.append(*new_parent, child);
+        }
+    }
+}
