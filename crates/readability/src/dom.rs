@@ -40,7 +40,15 @@ pub(crate) struct Dom {
     /// summaries of the changed node and its ancestors only. Invariant: a node with a summary
     /// has summaries for all its descendants, so forgetting can stop at the first ancestor
     /// that has none.
-    text_cache: std::cell::RefCell<Vec<Option<TextSummary>>>,
+    text_cache: std::cell::RefCell<Vec<Option<SubtreeSummary>>>,
+}
+
+/// What Readability keeps asking of a subtree, cached per node.
+#[derive(Debug, Clone, Copy, Default)]
+struct SubtreeSummary {
+    text: TextSummary,
+    /// The sum of the normalised text lengths of the `<a>` elements strictly inside.
+    link_len: usize,
 }
 
 /// What the normalised text length of a subtree needs to be combined with its neighbours'
@@ -119,14 +127,10 @@ impl TextSummary {
 pub(crate) const DOCUMENT: NodeId = 0;
 
 impl Dom {
-    /// Parses a document with html5ever, as a browser with scripting on would.
+    /// Parses a document as a browser with scripting on would: the `html-tokenizer` crate's
+    /// tokens through html5ever's tree builder (the same tree as html5ever's own parser).
     pub fn parse(html: &str) -> Dom {
-        use html5ever::tendril::TendrilSink;
-        html5ever::driver::parse_document(
-            crate::sink::ArenaSink::new(html.len()),
-            Default::default(),
-        )
-        .one(html)
+        html_tokenizer::parse_document(crate::sink::ArenaSink::new(html.len()), html)
     }
 
     /// An empty document with room for about `nodes` nodes.
@@ -264,6 +268,8 @@ impl Dom {
             *name = LocalName::from(tag);
             *ns = ns!(html);
         }
+        // An element that becomes or stops being an `<a>` changes its ancestors' link lengths.
+        self.forget_summaries(id);
     }
 
     /// Forgets the cached text summaries of `id` and its ancestors.
@@ -415,25 +421,41 @@ impl Dom {
     /// two or more made one space), computed without building the string: every interior
     /// whitespace run counts one unit, whatever its length.
     pub fn normalized_len(&self, id: NodeId) -> usize {
-        self.text_summary(id).len
+        self.summary(id).text.len
     }
 
-    /// The text summary of a subtree, cached until the tree changes shape: Readability asks
-    /// for the text length of nested elements over and over, and each answer reuses those of
+    /// The sum of [`Dom::normalized_len`] over the `<a>` elements inside `id` (not `id`
+    /// itself), as Readability's link density adds them up.
+    pub fn link_text_len(&self, id: NodeId) -> usize {
+        self.summary(id).link_len
+    }
+
+    /// The summary of a subtree, cached until the subtree changes: Readability asks for the
+    /// text and link lengths of nested elements over and over, and each answer reuses those of
     /// the children.
-    fn text_summary(&self, id: NodeId) -> TextSummary {
+    fn summary(&self, id: NodeId) -> SubtreeSummary {
         if let Some(&Some(summary)) = self.text_cache.borrow().get(id) {
             return summary;
         }
         let summary = match &self.nodes[id].kind {
-            Kind::Text(text) => TextSummary::of_text(text),
-            Kind::Element { .. } | Kind::Document => self.nodes[id]
-                .children
-                .iter()
-                .fold(TextSummary::default(), |acc, &child| {
-                    acc.then(self.text_summary(child))
-                }),
-            _ => TextSummary::default(),
+            Kind::Text(text) => SubtreeSummary {
+                text: TextSummary::of_text(text),
+                link_len: 0,
+            },
+            Kind::Element { .. } | Kind::Document => {
+                let mut text = TextSummary::default();
+                let mut link_len = 0;
+                for &child in &self.nodes[id].children {
+                    let inner = self.summary(child);
+                    text = text.then(inner.text);
+                    link_len += inner.link_len;
+                    if self.is(child, "a") {
+                        link_len += inner.text.len;
+                    }
+                }
+                SubtreeSummary { text, link_len }
+            }
+            _ => SubtreeSummary::default(),
         };
         let mut cache = self.text_cache.borrow_mut();
         if cache.len() < self.nodes.len() {

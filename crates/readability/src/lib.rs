@@ -619,13 +619,7 @@ impl Reader {
         if text_length == 0 {
             return 0.0;
         }
-        let link_length: usize = self
-            .dom
-            .elements_by_tags(element, &["a"])
-            .into_iter()
-            .map(|a| self.dom.normalized_len(a))
-            .sum();
-        link_length as f64 / text_length as f64
+        self.dom.link_text_len(element) as f64 / text_length as f64
     }
 
     fn score(&self, node: NodeId) -> Option<f64> {
@@ -972,9 +966,10 @@ impl Reader {
         self.mark_data_tables(article);
         self.clean_conditionally(article, "form");
         self.clean_conditionally(article, "fieldset");
-        for tag in ["object", "embed", "h1", "footer", "link", "aside"] {
-            self.clean(article, tag);
-        }
+        self.clean(
+            article,
+            &["object", "embed", "h1", "footer", "link", "aside"],
+        );
         for child in self.dom.element_children(article) {
             self.clean_matched_share_nodes(child);
         }
@@ -990,13 +985,14 @@ impl Reader {
                     self.title.contains(&h2_text)
                 };
                 if titles_match {
-                    self.clean(article, "h2");
+                    self.clean(article, &["h2"]);
                 }
             }
         }
-        for tag in ["iframe", "input", "textarea", "select", "button"] {
-            self.clean(article, tag);
-        }
+        self.clean(
+            article,
+            &["iframe", "input", "textarea", "select", "button"],
+        );
         let headers = self.dom.elements_by_tags(article, &["h1", "h2"]);
         self.remove_all(headers, |reader, header| reader.class_weight(header) < 0.0);
         self.clean_conditionally(article, "table");
@@ -1038,10 +1034,16 @@ impl Reader {
         }
     }
 
-    fn clean(&mut self, root: NodeId, tag: &str) {
-        let is_embed = matches!(tag, "object" | "embed" | "iframe");
-        let nodes = self.dom.elements_by_tags(root, &[tag]);
+    /// `_clean` for each of `tags` in turn, in one walk: whether an element goes depends only
+    /// on its own attributes, and removing a subtree removes the same elements whichever tag
+    /// comes first, so the tree ends as after one call per tag.
+    fn clean(&mut self, root: NodeId, tags: &[&str]) {
+        let nodes = self.dom.elements_by_tags(root, tags);
         self.remove_all(nodes, |reader, element| {
+            let is_embed = reader
+                .dom
+                .tag(element)
+                .is_some_and(|tag| matches!(tag, "object" | "embed" | "iframe"));
             !(is_embed
                 && reader
                     .dom
