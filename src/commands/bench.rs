@@ -38,18 +38,19 @@ pub fn convert(args: BenchConvertArgs) -> anyhow::Result<()> {
     };
     convert_all()?;
     let peak_after_first = peak_rss_kib();
-    let start = Instant::now();
+    let mut pass_seconds = Vec::with_capacity(args.repeat as usize);
     for _ in 0..args.repeat {
+        let start = Instant::now();
         std::hint::black_box(convert_all()?);
+        pass_seconds.push(start.elapsed().as_secs_f64());
     }
-    let seconds = start.elapsed().as_secs_f64();
     let peak_after_last = peak_rss_kib();
-    let total = bytes_per_pass as f64 * f64::from(args.repeat);
-    let ours = total / seconds / 1e6;
+    let ours = PassRates::from_seconds(bytes_per_pass, &pass_seconds);
     println!(
-        "rust-pipeline: {} pages, {} bytes, {seconds:.3} s, {ours:.3} MB/s",
-        pages.len() * args.repeat as usize,
-        total as u64
+        "rust-pipeline: {} pages x {} passes, {bytes_per_pass} bytes per pass, {}",
+        pages.len(),
+        args.repeat,
+        ours.describe()
     );
     match (peak_after_first, peak_after_last) {
         (Some(first), Some(last)) => println!(
@@ -61,14 +62,50 @@ pub fn convert(args: BenchConvertArgs) -> anyhow::Result<()> {
     if args.no_python {
         return Ok(());
     }
-    match python_pipeline(&args.python_env, &args.dir, args.repeat.min(5)) {
+    match python_pipeline(&args.python_env, &args.dir, args.python_repeat.max(1)) {
         Ok(python) => println!(
-            "python-pipeline: {python:.3} MB/s; ratio rust/python = {:.1}x",
-            ours / python
+            "python-pipeline: {}\nratio rust/python (median pass): {:.1}x",
+            python.describe(),
+            ours.median / python.median
         ),
         Err(error) => println!("python-pipeline: not measured ({error:#})"),
     }
     Ok(())
+}
+
+/// Throughput of timed passes over the same bytes, in MB/s.
+struct PassRates {
+    median: f64,
+    slowest: f64,
+    fastest: f64,
+}
+
+impl PassRates {
+    fn from_seconds(bytes_per_pass: usize, seconds: &[f64]) -> PassRates {
+        let mut rates: Vec<f64> = seconds
+            .iter()
+            .map(|s| bytes_per_pass as f64 / s.max(1e-9) / 1e6)
+            .collect();
+        rates.sort_by(f64::total_cmp);
+        let middle = rates.len() / 2;
+        let median = if rates.len().is_multiple_of(2) && middle > 0 {
+            (rates[middle - 1] + rates[middle]) / 2.0
+        } else {
+            rates.get(middle).copied().unwrap_or(0.0)
+        };
+        PassRates {
+            median,
+            slowest: rates.first().copied().unwrap_or(0.0),
+            fastest: rates.last().copied().unwrap_or(0.0),
+        }
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "median {:.3} MB/s (slowest pass {:.3}, fastest {:.3})",
+            self.median, self.slowest, self.fastest
+        )
+    }
 }
 
 fn load_pages(dir: &Path) -> anyhow::Result<Vec<Page>> {
@@ -122,8 +159,8 @@ fn proc_status_kib(field: &str) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Runs `tools/oracle/bench_python.py` and returns its MB/s.
-fn python_pipeline(env: &Path, dir: &Path, repeat: u32) -> anyhow::Result<f64> {
+/// Runs `tools/oracle/bench_python.py` and returns the rates of its passes.
+fn python_pipeline(env: &Path, dir: &Path, repeat: u32) -> anyhow::Result<PassRates> {
     let python = env.join("venv/bin/python");
     anyhow::ensure!(
         python.is_file(),
@@ -143,12 +180,43 @@ fn python_pipeline(env: &Path, dir: &Path, repeat: u32) -> anyhow::Result<f64> {
         String::from_utf8_lossy(&output.stderr).trim()
     );
     let stdout = String::from_utf8_lossy(&output.stdout);
-    stdout
-        .trim()
-        .split(", ")
-        .find_map(|part| {
-            part.strip_suffix(" MB/s")
-                .and_then(|n| n.trim().parse().ok())
-        })
+    parse_python_passes(&stdout)
         .with_context(|| format!("unexpected output from the Python pipeline: {stdout}"))
+}
+
+/// Reads `python-pipeline: BYTES bytes per pass, passes S1 S2 ...` (seconds per pass).
+fn parse_python_passes(stdout: &str) -> Option<PassRates> {
+    let line = stdout.lines().find(|l| l.starts_with("python-pipeline:"))?;
+    let rest = line.strip_prefix("python-pipeline:")?.trim();
+    let (bytes, passes) = rest.split_once(" bytes per pass, passes ")?;
+    let bytes: usize = bytes.trim().parse().ok()?;
+    let seconds: Vec<f64> = passes
+        .split_whitespace()
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    (!seconds.is_empty()).then(|| PassRates::from_seconds(bytes, &seconds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_pass_times_become_rates() {
+        let rates = parse_python_passes(
+            "python-pipeline: 2000000 bytes per pass, passes 1.0 2.0 0.5 4.0 1.0\n",
+        )
+        .expect("a well-formed line");
+        assert_eq!(rates.median, 2.0);
+        assert_eq!(rates.slowest, 0.5);
+        assert_eq!(rates.fastest, 4.0);
+        assert!(parse_python_passes("python-pipeline: 3.6 MB/s").is_none());
+    }
+
+    #[test]
+    fn an_even_number_of_passes_takes_the_middle_two() {
+        let rates = PassRates::from_seconds(1_000_000, &[1.0, 0.5]);
+        assert_eq!(rates.median, 1.5);
+    }
 }

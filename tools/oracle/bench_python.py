@@ -2,8 +2,9 @@
 
 For every X.html in DIR (corpus comment header stripped): readability-lxml's Document(page).summary()
 (the PyPI Readability implementation) then html2text 2020.1.16 (body_width=0, ignore_images), on one
-core, REPEAT passes after one warm-up pass. Prints one line:
-    python-pipeline: PAGES pages, BYTES bytes, SECONDS s, MBPS MB/s
+core, REPEAT passes after one warm-up pass, each timed. Prints one line (BYTES of UTF-8 per pass,
+then the seconds of each pass), read by `crawler bench convert`:
+    python-pipeline: BYTES bytes per pass, passes S1 S2 ...
 Run with tools/oracle-env/venv/bin/python (tools/setup-oracle.sh installs it).
 """
 import os, re, sys, time
@@ -24,12 +25,13 @@ def main(directory, repeat):
             h = html2text.HTML2Text(); h.body_width = 0; h.ignore_images = True
             h.handle(Document(page).summary())
     one_pass()
-    start = time.perf_counter()
+    seconds = []
     for _ in range(repeat):
+        start = time.perf_counter()
         one_pass()
-    seconds = time.perf_counter() - start
-    total = sum(len(p.encode('utf-8')) for p in pages) * repeat
-    print(f"python-pipeline: {len(pages) * repeat} pages, {total} bytes, {seconds:.3f} s, {total / seconds / 1e6:.3f} MB/s")
+        seconds.append(time.perf_counter() - start)
+    per_pass = sum(len(p.encode('utf-8')) for p in pages)
+    print(f"python-pipeline: {per_pass} bytes per pass, passes " + " ".join(f"{s:.6f}" for s in seconds))
 
 if __name__ == '__main__':
     main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 3)

@@ -125,9 +125,12 @@ impl Renderer {
         if self.pre_start && !s.starts_with('\n') {
             s.insert(0, '\n');
         }
-        let mut prefix = ">".repeat(self.blockquote);
-        if self.blockquote > 0 && !(force && s.starts_with('>')) {
-            prefix.push(' ');
+        let mut prefix = String::new();
+        if self.blockquote > 0 {
+            prefix.push_str(&">".repeat(self.blockquote));
+            if !(force && s.starts_with('>')) {
+                prefix.push(' ');
+            }
         }
         if self.in_pre {
             let depth = self.lists.len().max(1);
@@ -398,8 +401,12 @@ impl Renderer {
             return;
         }
         self.open_pending_link();
-        if !self.in_code && !self.in_pre && !entity {
-            s = escape_markdown(&s);
+        if !self.in_code
+            && !self.in_pre
+            && !entity
+            && let std::borrow::Cow::Owned(escaped) = escape_markdown(&s)
+        {
+            s = escaped;
         }
         self.prev_chunk_last = s.chars().next_back();
         self.emit(&s, true, false);
@@ -442,13 +449,13 @@ const PUNCTUATION: &str = "\\`*_{}[]()#+-.!";
 
 /// The corpus's escapes (§4.6): a backslash before a Markdown punctuation character, and `1.`,
 /// `+` and `-` at the start of the chunk or of a line inside it.
-fn escape_markdown(text: &str) -> String {
+fn escape_markdown(text: &str) -> std::borrow::Cow<'_, str> {
     // Most chunks need nothing: no backslash, no line break, and no digit, `+` or `-` first.
     let first = text.trim_start_matches(is_space).chars().next();
     if !text.contains(['\\', '\n'])
         && !first.is_some_and(|c| c == '+' || c == '-' || is_decimal_digit(c))
     {
-        return text.to_owned();
+        return std::borrow::Cow::Borrowed(text);
     }
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 8);
@@ -483,7 +490,7 @@ fn escape_markdown(text: &str) -> String {
         out.push(char::from(bytes[i]));
         i += 1;
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// The byte offset of a list marker to escape at the start of `line`: the `.` of `12. `
@@ -516,22 +523,24 @@ fn collapse_spaces(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_space = false;
     if text.is_ascii() {
-        let mut run_start = 0;
-        for (at, &b) in text.as_bytes().iter().enumerate() {
-            // ASCII whitespace for `str::split_whitespace` plus U+001C..U+001F.
-            if matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | 0x1c..=0x1f) {
-                if !in_space {
-                    out.push_str(&text[run_start..at]);
-                    out.push(' ');
-                    in_space = true;
-                }
-            } else if in_space {
-                run_start = at;
-                in_space = false;
+        // ASCII whitespace for `char::is_whitespace` plus U+001C..U+001F.
+        let space = |b: u8| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | 0x1c..=0x1f);
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let word_end = bytes[at..]
+                .iter()
+                .position(|&b| space(b))
+                .map_or(bytes.len(), |p| at + p);
+            out.push_str(&text[at..word_end]);
+            if word_end == bytes.len() {
+                break;
             }
-        }
-        if !in_space {
-            out.push_str(&text[run_start..]);
+            out.push(' ');
+            at = bytes[word_end..]
+                .iter()
+                .position(|&b| !space(b))
+                .map_or(bytes.len(), |p| word_end + p);
         }
         return out;
     }

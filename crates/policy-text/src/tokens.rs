@@ -88,7 +88,7 @@ pub(crate) fn tokenize(html: &str) -> Vec<Token> {
                     i += 1;
                 }
             }
-            _ => i += 1,
+            _ => i = memchr::memchr2(b'<', b'&', &bytes[i..]).map_or(bytes.len(), |at| i + at),
         }
     }
     flush(&mut tokens, text_start, html.len());

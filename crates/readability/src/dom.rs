@@ -21,8 +21,9 @@ pub(crate) enum Kind {
         /// Attributes by local name, in source order.
         attrs: Vec<(LocalName, StrTendril)>,
     },
-    Text(String),
-    Comment(String),
+    /// Text, usually a shared slice of the parsed page (no copy).
+    Text(StrTendril),
+    Comment(StrTendril),
     Other,
 }
 
@@ -49,6 +50,8 @@ struct SubtreeSummary {
     text: TextSummary,
     /// The sum of the normalised text lengths of the `<a>` elements strictly inside.
     link_len: usize,
+    /// Commas in the text.
+    commas: usize,
 }
 
 /// What the normalised text length of a subtree needs to be combined with its neighbours'
@@ -373,22 +376,41 @@ impl Dom {
 
     /// `getElementsByTagName` / `querySelectorAll` for HTML tag names (a snapshot).
     pub fn elements_by_tags(&self, id: NodeId, tags: &[&str]) -> Vec<NodeId> {
-        self.descendants(id)
-            .filter(|&n| self.tag(n).is_some_and(|t| tags.contains(&t)))
-            .collect()
+        let mut found = Vec::new();
+        self.for_each_descendant(id, &mut |node| {
+            if self.tag(node).is_some_and(|t| tags.contains(&t)) {
+                found.push(node);
+            }
+        });
+        found
     }
 
     pub fn count_tag(&self, id: NodeId, tag: &str) -> usize {
-        self.descendants(id)
-            .filter(|&n| self.tag(n) == Some(tag))
-            .count()
+        let mut count = 0;
+        self.for_each_descendant(id, &mut |node| {
+            if self.tag(node) == Some(tag) {
+                count += 1;
+            }
+        });
+        count
+    }
+
+    /// Calls `visit` on the descendants of `id` in document order. Recursive: the reader only
+    /// walks trees no deeper than [`crate::MAX_DEPTH`].
+    fn for_each_descendant(&self, id: NodeId, visit: &mut impl FnMut(NodeId)) {
+        for &child in &self.nodes[id].children {
+            visit(child);
+            if !self.nodes[child].children.is_empty() {
+                self.for_each_descendant(child, visit);
+            }
+        }
     }
 
     /// `textContent` (comments excluded).
     pub fn text_content(&self, id: NodeId) -> String {
         let mut out = String::new();
         if let Kind::Text(text) = &self.nodes[id].kind {
-            return text.clone();
+            return text.to_string();
         }
         let mut stack: Vec<NodeId> = self.nodes[id].children.iter().rev().copied().collect();
         while let Some(node) = stack.pop() {
@@ -401,20 +423,6 @@ impl Dom {
             }
         }
         out
-    }
-
-    /// Calls `visit` on every text node of `id`'s subtree, in document order.
-    fn for_each_text(&self, id: NodeId, mut visit: impl FnMut(&str)) {
-        let mut stack = vec![id];
-        while let Some(node) = stack.pop() {
-            match &self.nodes[node].kind {
-                Kind::Text(text) => visit(text),
-                Kind::Element { .. } | Kind::Document => {
-                    stack.extend(self.nodes[node].children.iter().rev().copied())
-                }
-                _ => {}
-            }
-        }
     }
 
     /// The JavaScript length of Readability's `_getInnerText(id)` (trimmed, whitespace runs of
@@ -441,19 +449,26 @@ impl Dom {
             Kind::Text(text) => SubtreeSummary {
                 text: TextSummary::of_text(text),
                 link_len: 0,
+                commas: count_byte(b',', text.as_bytes()),
             },
             Kind::Element { .. } | Kind::Document => {
                 let mut text = TextSummary::default();
                 let mut link_len = 0;
+                let mut commas = 0;
                 for &child in &self.nodes[id].children {
                     let inner = self.summary(child);
                     text = text.then(inner.text);
                     link_len += inner.link_len;
+                    commas += inner.commas;
                     if self.is(child, "a") {
                         link_len += inner.text.len;
                     }
                 }
-                SubtreeSummary { text, link_len }
+                SubtreeSummary {
+                    text,
+                    link_len,
+                    commas,
+                }
             }
             _ => SubtreeSummary::default(),
         };
@@ -467,18 +482,26 @@ impl Dom {
 
     /// Commas in `textContent`.
     pub fn comma_count(&self, id: NodeId) -> usize {
-        let mut count = 0;
-        self.for_each_text(id, |text| count += text.matches(',').count());
-        count
+        self.summary(id).commas
     }
 
-    /// Whether `textContent` holds anything but JavaScript whitespace (stops at the first).
+    /// Whether `textContent` holds anything but JavaScript whitespace: the cached summary
+    /// when there is one, else a scan that stops at the first visible character.
     pub fn has_visible_text(&self, id: NodeId) -> bool {
-        let mut found = false;
-        self.for_each_text(id, |text| {
-            found = found || text.chars().any(|c| !crate::js_space(c))
-        });
-        found
+        if let Some(Some(summary)) = self.text_cache.borrow().get(id) {
+            return summary.text.has_text;
+        }
+        let mut stack = vec![id];
+        while let Some(node) = stack.pop() {
+            match &self.nodes[node].kind {
+                Kind::Text(text) if text.chars().any(|c| !crate::js_space(c)) => return true,
+                Kind::Element { .. } | Kind::Document => {
+                    stack.extend(self.nodes[node].children.iter().rev().copied())
+                }
+                _ => {}
+            }
+        }
+        false
     }
 
     /// A deep copy of `id`'s children, appended to `target`.
@@ -597,6 +620,11 @@ impl Dom {
         }
         out
     }
+}
+
+/// How many times `byte` occurs in `haystack`.
+fn count_byte(byte: u8, haystack: &[u8]) -> usize {
+    haystack.iter().filter(|&&b| b == byte).count()
 }
 
 /// Element names are serialised in lowercase (as the DOM this port was checked against does).

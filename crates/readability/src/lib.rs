@@ -18,6 +18,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use html5ever::tendril::StrTendril;
+
 use crate::dom::{DOCUMENT, Dom, Kind, NodeId};
 
 /// What Readability extracted from a page.
@@ -379,7 +381,7 @@ impl Reader {
                 break;
             }
             let text = match &self.dom.nodes[current].kind {
-                Kind::Text(t) | Kind::Comment(t) => t.as_str(),
+                Kind::Text(t) | Kind::Comment(t) => &**t,
                 _ => "",
             };
             if !text.chars().all(js_space) {
@@ -1223,7 +1225,8 @@ impl Reader {
             if href.starts_with("javascript:") {
                 let children = self.dom.children(link).to_vec();
                 let replacement = if children.len() == 1 && self.dom.is_text(children[0]) {
-                    self.dom.create(Kind::Text(self.dom.text_content(link)))
+                    self.dom
+                        .create(Kind::Text(StrTendril::from(self.dom.text_content(link))))
                 } else {
                     let span = self.dom.create_element("span");
                     for child in children {

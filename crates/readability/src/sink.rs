@@ -32,14 +32,14 @@ impl ArenaSink {
     }
 
     /// Appends text to `parent`, merged into its last child when that is text.
-    fn append_text(dom: &mut Dom, parent: NodeId, text: &str) {
+    fn append_text(dom: &mut Dom, parent: NodeId, text: StrTendril) {
         if let Some(&last) = dom.nodes[parent].children.last()
             && let Kind::Text(existing) = &mut dom.nodes[last].kind
         {
-            existing.push_str(text);
+            existing.push_tendril(&text);
             return;
         }
-        let node = dom.create(Kind::Text(text.to_owned()));
+        let node = dom.create(Kind::Text(text));
         dom.append(parent, node);
     }
 }
@@ -119,9 +119,7 @@ impl TreeSink for ArenaSink {
     }
 
     fn create_comment(&self, text: StrTendril) -> NodeId {
-        self.dom
-            .borrow_mut()
-            .create(Kind::Comment(text.to_string()))
+        self.dom.borrow_mut().create(Kind::Comment(text))
     }
 
     fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> NodeId {
@@ -132,7 +130,7 @@ impl TreeSink for ArenaSink {
         let mut dom = self.dom.borrow_mut();
         match child {
             NodeOrText::AppendNode(node) => dom.append(*parent, node),
-            NodeOrText::AppendText(text) => Self::append_text(&mut dom, *parent, &text),
+            NodeOrText::AppendText(text) => Self::append_text(&mut dom, *parent, text),
         }
     }
 
@@ -196,9 +194,9 @@ impl TreeSink for ArenaSink {
                 if let Some(previous) = previous
                     && let Kind::Text(existing) = &mut dom.nodes[previous].kind
                 {
-                    existing.push_str(&text);
+                    existing.push_tendril(&text);
                 } else {
-                    let node = dom.create(Kind::Text(text.to_string()));
+                    let node = dom.create(Kind::Text(text));
                     dom.insert_before(*sibling, node);
                 }
             }
