@@ -452,7 +452,7 @@ const PUNCTUATION: &str = "\\`*_{}[]()#+-.!";
 fn escape_markdown(text: &str) -> std::borrow::Cow<'_, str> {
     // Most chunks need nothing: no backslash, no line break, and no digit, `+` or `-` first.
     let first = text.trim_start_matches(is_space).chars().next();
-    if !text.contains(['\\', '\n'])
+    if memchr::memchr2(b'\\', b'\n', text.as_bytes()).is_none()
         && !first.is_some_and(|c| c == '+' || c == '-' || is_decimal_digit(c))
     {
         return std::borrow::Cow::Borrowed(text);
@@ -473,7 +473,7 @@ fn escape_markdown(text: &str) -> std::borrow::Cow<'_, str> {
                 continue;
             }
         }
-        let Some(found) = bytes[i..].iter().position(|&b| b == b'\\' || b == b'\n') else {
+        let Some(found) = memchr::memchr2(b'\\', b'\n', &bytes[i..]) else {
             out.push_str(&text[i..]);
             break;
         };

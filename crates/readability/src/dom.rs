@@ -3,7 +3,7 @@
 //! `innerHTML` serialisation).
 
 use html5ever::tendril::StrTendril;
-use html5ever::{LocalName, Namespace, ns};
+use html5ever::{LocalName, Namespace, local_name, ns};
 
 /// Index of a node in the arena.
 pub(crate) type NodeId = usize;
@@ -32,6 +32,9 @@ pub(crate) struct Node {
     pub kind: Kind,
     pub parent: Option<NodeId>,
     pub children: Vec<NodeId>,
+    /// Where the node last was in its parent's `children`: checked before scanning, so that
+    /// walking or editing a parent with many children stays linear.
+    position_hint: std::cell::Cell<usize>,
 }
 
 /// The arena.
@@ -72,6 +75,15 @@ struct TextSummary {
 
 impl TextSummary {
     fn of_text(text: &str) -> TextSummary {
+        if text.is_ascii() {
+            TextSummary::of_ascii(text.as_bytes())
+        } else {
+            TextSummary::of_chars(text)
+        }
+    }
+
+    /// [`TextSummary::of_text`], one character at a time.
+    fn of_chars(text: &str) -> TextSummary {
         let mut summary = TextSummary::default();
         let mut in_space = false;
         let mut step = |space: bool, units: usize| {
@@ -90,17 +102,38 @@ impl TextSummary {
                 summary.len += units;
             }
         };
-        if text.is_ascii() {
-            for &b in text.as_bytes() {
-                step(matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' '), 1);
-            }
-        } else {
-            for c in text.chars() {
-                step(crate::js_space(c), c.len_utf16());
-            }
+        for c in text.chars() {
+            step(crate::js_space(c), c.len_utf16());
         }
         summary.trail_space = summary.has_text && in_space;
         summary
+    }
+
+    /// [`TextSummary::of_text`] for ASCII, branch-free: the length is the non-space bytes
+    /// plus one per whitespace run, less the runs at either end.
+    fn of_ascii(bytes: &[u8]) -> TextSummary {
+        let is_space = |b: u8| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ');
+        let (mut non_space, mut runs, mut prev_space) = (0usize, 0usize, false);
+        for &b in bytes {
+            let space = is_space(b);
+            non_space += usize::from(!space);
+            runs += usize::from(space && !prev_space);
+            prev_space = space;
+        }
+        let has_text = non_space > 0;
+        let lead_space = bytes.first().is_some_and(|&b| is_space(b));
+        let trail_space = has_text && prev_space;
+        TextSummary {
+            len: if has_text {
+                non_space + runs - usize::from(lead_space) - usize::from(trail_space)
+            } else {
+                0
+            },
+            has_text,
+            lead_space,
+            trail_space,
+            any_space: runs > 0,
+        }
     }
 
     /// The summary of `self` followed by `next`.
@@ -146,6 +179,7 @@ impl Dom {
             kind: Kind::Document,
             parent: None,
             children: Vec::new(),
+            position_hint: std::cell::Cell::new(0),
         });
         dom
     }
@@ -155,6 +189,7 @@ impl Dom {
             kind,
             parent: None,
             children: Vec::new(),
+            position_hint: std::cell::Cell::new(0),
         });
         self.nodes.len() - 1
     }
@@ -288,10 +323,30 @@ impl Dom {
         }
     }
 
+    /// The index of `id` in its parent's children (the hint, the slot before it after an
+    /// earlier sibling went, or a scan).
+    pub(crate) fn position_in_parent(&self, id: NodeId) -> Option<usize> {
+        let parent = self.nodes[id].parent?;
+        let siblings = &self.nodes[parent].children;
+        let hint = self.nodes[id].position_hint.get();
+        let at = if siblings.get(hint) == Some(&id) {
+            hint
+        } else if hint > 0 && siblings.get(hint - 1) == Some(&id) {
+            hint - 1
+        } else {
+            siblings.iter().position(|&c| c == id)?
+        };
+        self.nodes[id].position_hint.set(at);
+        Some(at)
+    }
+
     pub fn detach(&mut self, id: NodeId) {
+        let at = self.position_in_parent(id);
         if let Some(parent) = self.nodes[id].parent.take() {
             self.forget_summaries(parent);
-            self.nodes[parent].children.retain(|&c| c != id);
+            if let Some(at) = at {
+                self.nodes[parent].children.remove(at);
+            }
         }
     }
 
@@ -302,19 +357,21 @@ impl Dom {
             return;
         };
         self.forget_summaries(parent);
-        let children = &mut self.nodes[parent].children;
-        let at = children
-            .iter()
-            .position(|&c| c == sibling)
-            .unwrap_or(children.len());
-        children.insert(at, new);
+        let at = self
+            .position_in_parent(sibling)
+            .unwrap_or(self.nodes[parent].children.len());
+        self.nodes[parent].children.insert(at, new);
         self.nodes[new].parent = Some(parent);
+        self.nodes[new].position_hint.set(at);
     }
 
     pub fn append(&mut self, parent: NodeId, child: NodeId) {
         self.detach(child);
         self.forget_summaries(parent);
         self.nodes[child].parent = Some(parent);
+        self.nodes[child]
+            .position_hint
+            .set(self.nodes[parent].children.len());
         self.nodes[parent].children.push(child);
     }
 
@@ -324,10 +381,12 @@ impl Dom {
             return;
         }
         self.detach(new);
+        let at = self.position_in_parent(old);
         if let Some(parent) = self.nodes[old].parent.take() {
             self.forget_summaries(parent);
-            if let Some(slot) = self.nodes[parent].children.iter_mut().find(|c| **c == old) {
-                *slot = new;
+            if let Some(at) = at {
+                self.nodes[parent].children[at] = new;
+                self.nodes[new].position_hint.set(at);
             }
             self.nodes[new].parent = Some(parent);
         }
@@ -336,7 +395,7 @@ impl Dom {
     fn sibling(&self, id: NodeId, offset: isize, elements_only: bool) -> Option<NodeId> {
         let parent = self.nodes[id].parent?;
         let siblings = &self.nodes[parent].children;
-        let at = siblings.iter().position(|&c| c == id)?;
+        let at = self.position_in_parent(id)?;
         let mut i = at as isize + offset;
         while i >= 0 && (i as usize) < siblings.len() {
             let candidate = siblings[i as usize];
@@ -374,25 +433,34 @@ impl Dom {
         })
     }
 
-    /// `getElementsByTagName` / `querySelectorAll` for HTML tag names (a snapshot).
-    pub fn elements_by_tags(&self, id: NodeId, tags: &[&str]) -> Vec<NodeId> {
+    /// `getElementsByTagName` / `querySelectorAll` for HTML tag names (a snapshot). The names
+    /// are atoms (`local_name!("p")`): comparing them is comparing two integers.
+    pub fn elements_by_tags(&self, id: NodeId, tags: &[LocalName]) -> Vec<NodeId> {
         let mut found = Vec::new();
         self.for_each_descendant(id, &mut |node| {
-            if self.tag(node).is_some_and(|t| tags.contains(&t)) {
+            if self.html_name(node).is_some_and(|name| tags.contains(name)) {
                 found.push(node);
             }
         });
         found
     }
 
-    pub fn count_tag(&self, id: NodeId, tag: &str) -> usize {
+    pub fn count_tag(&self, id: NodeId, tag: &LocalName) -> usize {
         let mut count = 0;
         self.for_each_descendant(id, &mut |node| {
-            if self.tag(node) == Some(tag) {
+            if self.html_name(node) == Some(tag) {
                 count += 1;
             }
         });
         count
+    }
+
+    /// The local name of an HTML element, as an atom.
+    fn html_name(&self, id: NodeId) -> Option<&LocalName> {
+        match &self.nodes[id].kind {
+            Kind::Element { name, ns, .. } if *ns == ns!(html) => Some(name),
+            _ => None,
+        }
     }
 
     /// Calls `visit` on the descendants of `id` in document order. Recursive: the reader only
@@ -460,7 +528,7 @@ impl Dom {
                     text = text.then(inner.text);
                     link_len += inner.link_len;
                     commas += inner.commas;
-                    if self.is(child, "a") {
+                    if self.html_name(child) == Some(&local_name!("a")) {
                         link_len += inner.text.len;
                     }
                 }
@@ -520,6 +588,7 @@ impl Dom {
                 kind: original.kind.clone(),
                 parent: Some(parent),
                 children: Vec::with_capacity(original.children.len()),
+                position_hint: std::cell::Cell::new(self.nodes[parent].children.len()),
             };
             stack.extend(original.children.iter().rev().map(|&child| (child, copy)));
             self.nodes.push(copied);
@@ -732,6 +801,78 @@ mod tests {
             2,
             "UTF-16 units, as JavaScript counts"
         );
+    }
+
+    #[test]
+    fn the_ascii_fast_path_agrees_with_the_character_walk() {
+        let pieces = [
+            "",
+            " ",
+            "\t\n",
+            "a",
+            "ab c",
+            "  a  b  ",
+            "\x0bx\x0c",
+            "a\r\n\r\nb ",
+        ];
+        for a in pieces {
+            for b in pieces {
+                let text = format!("{a}{b}");
+                assert_eq!(
+                    TextSummary::of_ascii(text.as_bytes()),
+                    TextSummary::of_chars(&text),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn sibling_positions_stay_right_through_edits() {
+        let mut dom = Dom::with_capacity(64);
+        let parent = dom.create_element("div");
+        dom.append(DOCUMENT, parent);
+        let mut pool: Vec<NodeId> = (0..40)
+            .map(|i| dom.create_element(if i % 3 == 0 { "p" } else { "span" }))
+            .collect();
+        for &node in &pool {
+            dom.append(parent, node);
+        }
+        // A fixed pseudo-random sequence of removals, insertions and replacements.
+        let mut state = 0x2545_f491_u64;
+        for step in 0..400 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let pick = pool[(state % pool.len() as u64) as usize];
+            let other = pool[((state >> 20) % pool.len() as u64) as usize];
+            match step % 4 {
+                0 => dom.detach(pick),
+                1 if dom.parent(other).is_some() => dom.insert_before(other, pick),
+                2 if dom.parent(other).is_some() => dom.replace(other, pick),
+                _ => dom.append(parent, pick),
+            }
+            if step % 50 == 0 {
+                let fresh = dom.create_element("b");
+                dom.append(parent, fresh);
+                pool.push(fresh);
+            }
+            let children = dom.children(parent).to_vec();
+            for (at, &child) in children.iter().enumerate() {
+                assert_eq!(dom.parent(child), Some(parent));
+                assert_eq!(dom.next_sibling(child), children.get(at + 1).copied());
+                let next_element = children[at + 1..]
+                    .iter()
+                    .copied()
+                    .find(|&c| dom.is_element(c));
+                assert_eq!(dom.next_element_sibling(child), next_element);
+            }
+            for &node in &pool {
+                if dom.parent(node).is_none() {
+                    assert!(!children.contains(&node));
+                }
+            }
+        }
     }
 
     #[test]

@@ -19,6 +19,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use html5ever::tendril::StrTendril;
+use html5ever::{LocalName, local_name};
 
 use crate::dom::{DOCUMENT, Dom, Kind, NodeId};
 
@@ -318,7 +319,9 @@ impl Reader {
     fn parse(&mut self) -> Option<Article> {
         let document_title = self.first_title().map(|t| self.dom.text_content(t));
         self.unwrap_noscript_images();
-        let scripts = self.dom.elements_by_tags(DOCUMENT, &["script", "noscript"]);
+        let scripts = self
+            .dom
+            .elements_by_tags(DOCUMENT, &[local_name!("script"), local_name!("noscript")]);
         self.remove_all(scripts, |_, _| true);
         self.prep_document();
         let metadata = self.metadata();
@@ -328,7 +331,7 @@ impl Reader {
         let text_content = self.dom.text_content(content);
         let excerpt = metadata.excerpt.or_else(|| {
             self.dom
-                .elements_by_tags(content, &["p"])
+                .elements_by_tags(content, &[local_name!("p")])
                 .first()
                 .map(|&p| js_trim(&self.dom.text_content(p)).to_owned())
         });
@@ -346,7 +349,7 @@ impl Reader {
 
     /// Removes images that have no source at all (part of `_unwrapNoscriptImages`).
     fn unwrap_noscript_images(&mut self) {
-        let images = self.dom.elements_by_tags(DOCUMENT, &["img"]);
+        let images = self.dom.elements_by_tags(DOCUMENT, &[local_name!("img")]);
         for img in images {
             let keep = self.dom.attrs(img).iter().any(|(name, value)| {
                 matches!(&**name, "src" | "srcset" | "data-src" | "data-srcset")
@@ -359,14 +362,14 @@ impl Reader {
     }
 
     fn prep_document(&mut self) {
-        let styles = self.dom.elements_by_tags(DOCUMENT, &["style"]);
+        let styles = self.dom.elements_by_tags(DOCUMENT, &[local_name!("style")]);
         self.remove_all(styles, |_, _| true);
         if let Some(body) = self.body() {
             self.replace_brs(body);
         }
         for font in self
             .dom
-            .elements_by_tags(DOCUMENT, &["font"])
+            .elements_by_tags(DOCUMENT, &[local_name!("font")])
             .into_iter()
             .rev()
         {
@@ -417,7 +420,7 @@ impl Reader {
     }
 
     fn replace_brs(&mut self, body: NodeId) {
-        for br in self.dom.elements_by_tags(body, &["br"]) {
+        for br in self.dom.elements_by_tags(body, &[local_name!("br")]) {
             let mut next = self.dom.next_sibling(br);
             let mut replaced = false;
             loop {
@@ -516,7 +519,16 @@ impl Reader {
         next
     }
 
-    fn check_byline(&mut self, node: NodeId, match_string: &str) -> bool {
+    /// Whether `pattern` matches Readability's match string, `className + " " + id`.
+    /// Checked on the two parts, which is the same for the patterns this is used with: plain
+    /// alternations of words that hold no space, so no match can straddle the joining space.
+    fn class_or_id_matches(&self, node: NodeId, pattern: &Regex) -> bool {
+        let class = self.dom.class_name(node);
+        let id = self.dom.id_attr(node);
+        (!class.is_empty() && pattern.is_match(class)) || (!id.is_empty() && pattern.is_match(id))
+    }
+
+    fn check_byline(&mut self, node: NodeId) -> bool {
         if self.byline.is_some() {
             return false;
         }
@@ -524,7 +536,7 @@ impl Reader {
         let itemprop = self.dom.attr(node, "itemprop");
         let looks_like_byline = rel == Some("author")
             || itemprop.is_some_and(|i| i.contains("author"))
-            || BYLINE.is_match(match_string);
+            || self.class_or_id_matches(node, &BYLINE);
         if !looks_like_byline {
             return false;
         }
@@ -597,7 +609,10 @@ impl Reader {
             return false;
         }
         let children = self.dom.element_children(node).len();
-        children == 0 || children == self.dom.count_tag(node, "br") + self.dom.count_tag(node, "hr")
+        children == 0
+            || children
+                == self.dom.count_tag(node, &local_name!("br"))
+                    + self.dom.count_tag(node, &local_name!("hr"))
     }
 
     fn has_single_tag_inside(&self, element: NodeId, tag: &str) -> bool {
@@ -643,19 +658,14 @@ impl Reader {
             let mut to_score = Vec::new();
             let mut node = self.document_element();
             while let Some(current) = node {
-                let match_string = format!(
-                    "{} {}",
-                    self.dom.class_name(current),
-                    self.dom.id_attr(current)
-                );
-                if !self.is_probably_visible(current) || self.check_byline(current, &match_string) {
+                if !self.is_probably_visible(current) || self.check_byline(current) {
                     node = self.remove_and_get_next(current);
                     continue;
                 }
                 if strip_unlikely {
                     let tag = self.dom.tag(current);
-                    if UNLIKELY.is_match(&match_string)
-                        && !MAYBE_CANDIDATE.is_match(&match_string)
+                    if self.class_or_id_matches(current, &UNLIKELY)
+                        && !self.class_or_id_matches(current, &MAYBE_CANDIDATE)
                         && !self.has_ancestor_tag(current, "table", 0, None)
                         && tag != Some("body")
                         && tag != Some("a")
@@ -970,12 +980,19 @@ impl Reader {
         self.clean_conditionally(article, "fieldset");
         self.clean(
             article,
-            &["object", "embed", "h1", "footer", "link", "aside"],
+            &[
+                local_name!("object"),
+                local_name!("embed"),
+                local_name!("h1"),
+                local_name!("footer"),
+                local_name!("link"),
+                local_name!("aside"),
+            ],
         );
         for child in self.dom.element_children(article) {
             self.clean_matched_share_nodes(child);
         }
-        let h2s = self.dom.elements_by_tags(article, &["h2"]);
+        let h2s = self.dom.elements_by_tags(article, &[local_name!("h2")]);
         if h2s.len() == 1 {
             let h2_text = self.dom.text_content(h2s[0]);
             let title_length = js_len(&self.title) as f64;
@@ -987,34 +1004,50 @@ impl Reader {
                     self.title.contains(&h2_text)
                 };
                 if titles_match {
-                    self.clean(article, &["h2"]);
+                    self.clean(article, &[local_name!("h2")]);
                 }
             }
         }
         self.clean(
             article,
-            &["iframe", "input", "textarea", "select", "button"],
+            &[
+                local_name!("iframe"),
+                local_name!("input"),
+                local_name!("textarea"),
+                local_name!("select"),
+                local_name!("button"),
+            ],
         );
-        let headers = self.dom.elements_by_tags(article, &["h1", "h2"]);
+        let headers = self
+            .dom
+            .elements_by_tags(article, &[local_name!("h1"), local_name!("h2")]);
         self.remove_all(headers, |reader, header| reader.class_weight(header) < 0.0);
         self.clean_conditionally(article, "table");
         self.clean_conditionally(article, "ul");
         self.clean_conditionally(article, "div");
-        let paragraphs = self.dom.elements_by_tags(article, &["p"]);
+        let paragraphs = self.dom.elements_by_tags(article, &[local_name!("p")]);
         self.remove_all(paragraphs, |reader, p| {
             reader
                 .dom
-                .elements_by_tags(p, &["img", "embed", "object", "iframe"])
+                .elements_by_tags(
+                    p,
+                    &[
+                        local_name!("img"),
+                        local_name!("embed"),
+                        local_name!("object"),
+                        local_name!("iframe"),
+                    ],
+                )
                 .is_empty()
                 && reader.inner_text(p, false).is_empty()
         });
-        for br in self.dom.elements_by_tags(article, &["br"]) {
+        for br in self.dom.elements_by_tags(article, &[local_name!("br")]) {
             let next = self.next_element(self.dom.next_sibling(br));
             if next.is_some_and(|n| self.dom.is(n, "p")) {
                 self.dom.detach(br);
             }
         }
-        for table in self.dom.elements_by_tags(article, &["table"]) {
+        for table in self.dom.elements_by_tags(article, &[local_name!("table")]) {
             let tbody = if self.has_single_tag_inside(table, "tbody") {
                 self.dom.first_element_child(table).unwrap_or(table)
             } else {
@@ -1039,7 +1072,7 @@ impl Reader {
     /// `_clean` for each of `tags` in turn, in one walk: whether an element goes depends only
     /// on its own attributes, and removing a subtree removes the same elements whichever tag
     /// comes first, so the tree ends as after one call per tag.
-    fn clean(&mut self, root: NodeId, tags: &[&str]) {
+    fn clean(&mut self, root: NodeId, tags: &[LocalName]) {
         let nodes = self.dom.elements_by_tags(root, tags);
         self.remove_all(nodes, |reader, element| {
             let is_embed = reader
@@ -1078,7 +1111,7 @@ impl Reader {
     }
 
     fn mark_data_tables(&mut self, root: NodeId) {
-        for table in self.dom.elements_by_tags(root, &["table"]) {
+        for table in self.dom.elements_by_tags(root, &[local_name!("table")]) {
             let data = self.is_data_table(table);
             self.data_tables.insert(table, data);
         }
@@ -1098,7 +1131,7 @@ impl Reader {
         {
             return true;
         }
-        let caption = self.dom.elements_by_tags(table, &["caption"]);
+        let caption = self.dom.elements_by_tags(table, &[local_name!("caption")]);
         if caption
             .first()
             .is_some_and(|&c| !self.dom.children(c).is_empty())
@@ -1107,12 +1140,25 @@ impl Reader {
         }
         if !self
             .dom
-            .elements_by_tags(table, &["col", "colgroup", "tfoot", "thead", "th"])
+            .elements_by_tags(
+                table,
+                &[
+                    local_name!("col"),
+                    local_name!("colgroup"),
+                    local_name!("tfoot"),
+                    local_name!("thead"),
+                    local_name!("th"),
+                ],
+            )
             .is_empty()
         {
             return true;
         }
-        if !self.dom.elements_by_tags(table, &["table"]).is_empty() {
+        if !self
+            .dom
+            .elements_by_tags(table, &[local_name!("table")])
+            .is_empty()
+        {
             return false;
         }
         let (rows, columns) = self.row_and_column_count(table);
@@ -1121,7 +1167,7 @@ impl Reader {
 
     fn row_and_column_count(&self, table: NodeId) -> (i64, i64) {
         let (mut rows, mut columns) = (0i64, 0i64);
-        for tr in self.dom.elements_by_tags(table, &["tr"]) {
+        for tr in self.dom.elements_by_tags(table, &[local_name!("tr")]) {
             let rowspan = self
                 .dom
                 .attr(tr, "rowspan")
@@ -1130,7 +1176,7 @@ impl Reader {
                 .unwrap_or(1);
             rows += rowspan;
             let mut in_row = 0;
-            for td in self.dom.elements_by_tags(tr, &["td"]) {
+            for td in self.dom.elements_by_tags(tr, &[local_name!("td")]) {
                 in_row += self
                     .dom
                     .attr(td, "colspan")
@@ -1148,7 +1194,7 @@ impl Reader {
             return;
         }
         let is_list = tag == "ul" || tag == "ol";
-        let nodes = self.dom.elements_by_tags(root, &[tag]);
+        let nodes = self.dom.elements_by_tags(root, &[LocalName::from(tag)]);
         self.remove_all(nodes, |reader, node| {
             reader.should_remove_conditionally(node, tag, is_list)
         });
@@ -1169,15 +1215,19 @@ impl Reader {
         if self.dom.comma_count(node) >= 10 {
             return false;
         }
-        let p = self.dom.count_tag(node, "p") as f64;
-        let img = self.dom.count_tag(node, "img") as f64;
-        let li = self.dom.count_tag(node, "li") as f64 - 100.0;
-        let input = self.dom.count_tag(node, "input") as f64;
+        let p = self.dom.count_tag(node, &local_name!("p")) as f64;
+        let img = self.dom.count_tag(node, &local_name!("img")) as f64;
+        let li = self.dom.count_tag(node, &local_name!("li")) as f64 - 100.0;
+        let input = self.dom.count_tag(node, &local_name!("input")) as f64;
         let mut embeds = 0;
-        for embed in self
-            .dom
-            .elements_by_tags(node, &["object", "embed", "iframe"])
-        {
+        for embed in self.dom.elements_by_tags(
+            node,
+            &[
+                local_name!("object"),
+                local_name!("embed"),
+                local_name!("iframe"),
+            ],
+        ) {
             if self
                 .dom
                 .attrs(embed)
@@ -1203,7 +1253,7 @@ impl Reader {
     /// `document.baseURI`: the first `<base href>` resolved against the document URL.
     fn base_url(&self) -> url::Url {
         self.dom
-            .elements_by_tags(DOCUMENT, &["base"])
+            .elements_by_tags(DOCUMENT, &[local_name!("base")])
             .into_iter()
             .find_map(|base| self.dom.attr(base, "href"))
             .and_then(|href| self.url.join(href).ok())
@@ -1213,7 +1263,7 @@ impl Reader {
     fn fix_relative_uris(&mut self, content: NodeId) {
         let base = self.base_url();
         let same = base.as_str() == self.url.as_str();
-        for link in self.dom.elements_by_tags(content, &["a"]) {
+        for link in self.dom.elements_by_tags(content, &[local_name!("a")]) {
             let Some(href) = self
                 .dom
                 .attr(link, "href")
@@ -1248,7 +1298,7 @@ impl Reader {
 
     fn metadata(&self) -> Metadata {
         let mut values: HashMap<String, String> = HashMap::new();
-        for meta in self.dom.elements_by_tags(DOCUMENT, &["meta"]) {
+        for meta in self.dom.elements_by_tags(DOCUMENT, &[local_name!("meta")]) {
             let Some(content) = self.dom.attr(meta, "content").filter(|c| !c.is_empty()) else {
                 continue;
             };
@@ -1338,7 +1388,9 @@ impl Reader {
             }
         } else if current.contains(": ") {
             let trimmed = js_trim(&current).to_owned();
-            let headings = self.dom.elements_by_tags(DOCUMENT, &["h1", "h2"]);
+            let headings = self
+                .dom
+                .elements_by_tags(DOCUMENT, &[local_name!("h1"), local_name!("h2")]);
             let matched = headings
                 .iter()
                 .any(|&h| js_trim(&self.dom.text_content(h)) == trimmed);
@@ -1357,7 +1409,7 @@ impl Reader {
                 }
             }
         } else if js_len(&current) > 150 || js_len(&current) < 15 {
-            let h1s = self.dom.elements_by_tags(DOCUMENT, &["h1"]);
+            let h1s = self.dom.elements_by_tags(DOCUMENT, &[local_name!("h1")]);
             if h1s.len() == 1 {
                 current = self.inner_text(h1s[0], true);
             }

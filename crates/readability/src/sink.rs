@@ -185,12 +185,10 @@ impl TreeSink for ArenaSink {
         match new_node {
             NodeOrText::AppendNode(node) => dom.insert_before(*sibling, node),
             NodeOrText::AppendText(text) => {
-                let siblings = dom.children(parent);
-                let previous = siblings
-                    .iter()
-                    .position(|c| c == sibling)
+                let previous = dom
+                    .position_in_parent(*sibling)
                     .and_then(|at| at.checked_sub(1))
-                    .map(|at| siblings[at]);
+                    .map(|at| dom.children(parent)[at]);
                 if let Some(previous) = previous
                     && let Kind::Text(existing) = &mut dom.nodes[previous].kind
                 {
