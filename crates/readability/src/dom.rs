@@ -542,7 +542,7 @@ impl Dom {
         };
         let mut cache = self.text_cache.borrow_mut();
         if cache.len() < self.nodes.len() {
-            cache.resize(self.nodes.len(), None);
+            cache.resize(self.nodes.capacity(), None);
         }
         cache[id] = Some(summary);
         summary
@@ -575,6 +575,8 @@ impl Dom {
     /// A deep copy of `id`'s children, appended to `target`.
     pub fn clone_children_into(&mut self, source: NodeId, target: NodeId) {
         self.forget_summaries(target);
+        // A copy adds at most as many nodes as there are: one allocation instead of many.
+        self.nodes.reserve(self.nodes.len());
         let mut stack: Vec<(NodeId, NodeId)> = self.nodes[source]
             .children
             .iter()
@@ -730,24 +732,30 @@ fn is_void(name: &str) -> bool {
 }
 
 fn escape_text(out: &mut String, text: &str) {
-    escape(out, text, |b| matches!(b, b'&' | b'<' | b'>'));
+    escape(out, text, b"&<>");
 }
 
 fn escape_attr(out: &mut String, text: &str) {
-    escape(out, text, |b| matches!(b, b'&' | b'"'));
+    escape(out, text, b"&\"");
 }
 
-/// Writes `text` with `&amp;`, `&nbsp;` and the entities of the bytes `special` picks, copying
-/// the runs between them whole.
-fn escape(out: &mut String, text: &str, special: impl Fn(u8) -> bool) {
+/// Writes `text` with the entities of the ASCII bytes in `special`, and `&nbsp;` for U+00A0,
+/// copying the runs between them whole.
+fn escape(out: &mut String, text: &str, special: &[u8]) {
+    // U+00A0 is C2 A0 in UTF-8: its first byte marks a candidate.
+    let mut stops = [false; 256];
+    stops[0xc2] = true;
+    for &b in special {
+        stops[usize::from(b)] = true;
+    }
     let bytes = text.as_bytes();
     let mut run_start = 0;
     let mut at = 0;
-    while at < bytes.len() {
+    while let Some(found) = bytes[at..].iter().position(|&b| stops[usize::from(b)]) {
+        at += found;
         let b = bytes[at];
-        // U+00A0 is C2 A0 in UTF-8.
         let nbsp = b == 0xc2 && bytes.get(at + 1) == Some(&0xa0);
-        if !nbsp && !special(b) {
+        if b == 0xc2 && !nbsp {
             at += 1;
             continue;
         }
@@ -801,6 +809,16 @@ mod tests {
             2,
             "UTF-16 units, as JavaScript counts"
         );
+    }
+
+    #[test]
+    fn serialisation_escapes_what_jsdom_escapes() {
+        let mut text = String::new();
+        escape_text(&mut text, "a<b>&c\u{a0}d \u{a9}\"x\"");
+        assert_eq!(text, "a&lt;b&gt;&amp;c&nbsp;d \u{a9}\"x\"");
+        let mut attr = String::new();
+        escape_attr(&mut attr, "<\"&\u{a0}\u{a9}\u{a0}");
+        assert_eq!(attr, "<&quot;&amp;&nbsp;\u{a9}&nbsp;");
     }
 
     #[test]
