@@ -119,11 +119,13 @@ pub enum BenchCommand {
     ///
     /// Converts every X.html in DIR (a corpus comment header is honoured) REPEAT times after a
     /// warm-up pass, timing each pass, and prints MB/s of HTML in (median pass, and the slowest
-    /// and fastest), the peak memory after the first and the last pass (flat memory means no
-    /// growth with page count) and, when the oracle environment exists (tools/setup-oracle.sh),
-    /// the same pages through readability-lxml + html2text 2020.1.16 in Python, timed the same
-    /// way, with the ratio of the two medians (medians, because a shared machine's noise hits
-    /// single passes of either side).
+    /// and fastest) and the peak memory after the first and the last pass (flat memory means no
+    /// growth with page count). Then, when the oracle environment exists
+    /// (tools/setup-oracle.sh), it runs PYTHON_REPEAT paired rounds: one pass over the pages
+    /// through readability-lxml + html2text 2020.1.16 in a Python process, then as many of our
+    /// passes as fill the same time, the two never running at once. It prints the Python rate
+    /// and the median of the rounds' ratios: pairing keeps the ratio fair on a machine whose
+    /// speed wanders from moment to moment.
     Convert(BenchConvertArgs),
     /// The crawl's cost on a generated archive: CDX requests per domain, playback requests per
     /// stored version, wall time over the lower bound the rate limits imply, and peak memory.
@@ -184,8 +186,8 @@ pub struct BenchConvertArgs {
     /// Timed passes over the folder.
     #[arg(long, default_value_t = 50)]
     pub repeat: u32,
-    /// Timed passes of the Python pipeline (each takes about as long as 20 of ours).
-    #[arg(long, default_value_t = 10)]
+    /// Paired rounds with the Python pipeline (one Python pass each).
+    #[arg(long, default_value_t = 20)]
     pub python_repeat: u32,
     /// The oracle environment holding the Python pipeline (tools/setup-oracle.sh makes it).
     #[arg(long, value_name = "DIR", default_value = "tools/oracle-env")]

@@ -1,7 +1,8 @@
 //! `crawler bench convert DIR`: converter throughput, memory, and the ratio to the Python pipeline.
 
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Instant;
 
 use anyhow::Context;
@@ -62,15 +63,53 @@ pub fn convert(args: BenchConvertArgs) -> anyhow::Result<()> {
     if args.no_python {
         return Ok(());
     }
-    match python_pipeline(&args.python_env, &args.dir, args.python_repeat.max(1)) {
-        Ok(python) => println!(
-            "python-pipeline: {}\nratio rust/python (median pass): {:.1}x",
-            python.describe(),
-            ours.median / python.median
-        ),
-        Err(error) => println!("python-pipeline: not measured ({error:#})"),
+    let mut python = match PythonPipeline::start(&args.python_env, &args.dir, pages.len()) {
+        Ok(python) => python,
+        Err(error) => {
+            println!("python-pipeline: not measured ({error:#})");
+            return Ok(());
+        }
+    };
+    // Paired rounds: one Python pass over the pages, then as many of our passes as fill the
+    // same time, the two never running at once. Each side runs its own loop over the whole
+    // folder, as it would over a stream of pages. A shared machine speeds up and slows down
+    // from one moment to the next; both sides of a round see about the same machine, so the
+    // rounds' ratios hold even when the rates themselves wander.
+    let mut python_seconds = Vec::new();
+    let mut round_ratios = Vec::new();
+    for _ in 0..args.python_repeat.max(1) {
+        let theirs = python.pass()?;
+        let (mut ours, mut passes) = (0.0, 0u32);
+        while passes == 0 || ours < theirs {
+            let start = Instant::now();
+            std::hint::black_box(convert_all()?);
+            ours += start.elapsed().as_secs_f64();
+            passes += 1;
+        }
+        python_seconds.push(theirs);
+        round_ratios.push(f64::from(passes) * theirs / ours);
     }
+    let theirs = PassRates::from_seconds(bytes_per_pass, &python_seconds);
+    round_ratios.sort_by(f64::total_cmp);
+    println!("python-pipeline: {}", theirs.describe());
+    println!(
+        "ratio rust/python, {} paired rounds: median {:.1}x (lowest {:.1}x, highest {:.1}x)",
+        round_ratios.len(),
+        median(&round_ratios),
+        round_ratios.first().copied().unwrap_or(0.0),
+        round_ratios.last().copied().unwrap_or(0.0),
+    );
     Ok(())
+}
+
+/// The median of sorted values (0 for none).
+fn median(sorted: &[f64]) -> f64 {
+    let middle = sorted.len() / 2;
+    if sorted.len().is_multiple_of(2) && middle > 0 {
+        (sorted[middle - 1] + sorted[middle]) / 2.0
+    } else {
+        sorted.get(middle).copied().unwrap_or(0.0)
+    }
 }
 
 /// Throughput of timed passes over the same bytes, in MB/s.
@@ -87,14 +126,8 @@ impl PassRates {
             .map(|s| bytes_per_pass as f64 / s.max(1e-9) / 1e6)
             .collect();
         rates.sort_by(f64::total_cmp);
-        let middle = rates.len() / 2;
-        let median = if rates.len().is_multiple_of(2) && middle > 0 {
-            (rates[middle - 1] + rates[middle]) / 2.0
-        } else {
-            rates.get(middle).copied().unwrap_or(0.0)
-        };
         PassRates {
-            median,
+            median: median(&rates),
             slowest: rates.first().copied().unwrap_or(0.0),
             fastest: rates.last().copied().unwrap_or(0.0),
         }
@@ -159,43 +192,89 @@ fn proc_status_kib(field: &str) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Runs `tools/oracle/bench_python.py` and returns the rates of its passes.
-fn python_pipeline(env: &Path, dir: &Path, repeat: u32) -> anyhow::Result<PassRates> {
-    let python = env.join("venv/bin/python");
-    anyhow::ensure!(
-        python.is_file(),
-        "{} is missing: run tools/setup-oracle.sh",
-        python.display()
-    );
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/oracle/bench_python.py");
-    let output = Command::new(&python)
-        .arg(&script)
-        .arg(dir)
-        .arg(repeat.to_string())
-        .output()
-        .with_context(|| format!("cannot run {}", python.display()))?;
-    anyhow::ensure!(
-        output.status.success(),
-        "the Python pipeline failed: {}",
-        String::from_utf8_lossy(&output.stderr).trim()
-    );
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    parse_python_passes(&stdout)
-        .with_context(|| format!("unexpected output from the Python pipeline: {stdout}"))
+/// `tools/oracle/bench_python.py --serve`: the Python pipeline in its own process, with the pages
+/// loaded and warmed up, timing one pass over them each time it is asked.
+struct PythonPipeline {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
 }
 
-/// Reads `python-pipeline: BYTES bytes per pass, passes S1 S2 ...` (seconds per pass).
-fn parse_python_passes(stdout: &str) -> Option<PassRates> {
-    let line = stdout.lines().find(|l| l.starts_with("python-pipeline:"))?;
-    let rest = line.strip_prefix("python-pipeline:")?.trim();
-    let (bytes, passes) = rest.split_once(" bytes per pass, passes ")?;
-    let bytes: usize = bytes.trim().parse().ok()?;
-    let seconds: Vec<f64> = passes
-        .split_whitespace()
-        .map(str::parse)
-        .collect::<Result<_, _>>()
-        .ok()?;
-    (!seconds.is_empty()).then(|| PassRates::from_seconds(bytes, &seconds))
+impl PythonPipeline {
+    /// Starts it on the `pages` pages of `dir`.
+    fn start(env: &Path, dir: &Path, pages: usize) -> anyhow::Result<PythonPipeline> {
+        let python = env.join("venv/bin/python");
+        anyhow::ensure!(
+            python.is_file(),
+            "{} is missing: run tools/setup-oracle.sh",
+            python.display()
+        );
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/oracle/bench_python.py");
+        let mut child = Command::new(&python)
+            .arg(&script)
+            .arg(dir)
+            .arg("--serve")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("cannot run {}", python.display()))?;
+        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            anyhow::bail!("no pipes to {}", python.display());
+        };
+        let mut pipeline = PythonPipeline {
+            child,
+            stdin,
+            stdout: BufReader::new(stdout),
+        };
+        let ready = pipeline.read_line()?;
+        let theirs = parse_ready_line(&ready)
+            .with_context(|| format!("unexpected first line from the Python pipeline: {ready}"))?;
+        anyhow::ensure!(
+            theirs == pages,
+            "the Python pipeline found {theirs} pages in {}, we found {pages}",
+            dir.display()
+        );
+        Ok(pipeline)
+    }
+
+    /// Runs one timed pass over the pages; returns its seconds.
+    fn pass(&mut self) -> anyhow::Result<f64> {
+        writeln!(self.stdin, "pass")
+            .and_then(|()| self.stdin.flush())
+            .context("the Python pipeline stopped listening")?;
+        let line = self.read_line()?;
+        line.trim()
+            .parse()
+            .ok()
+            .filter(|seconds: &f64| *seconds > 0.0)
+            .with_context(|| format!("unexpected answer from the Python pipeline: {line}"))
+    }
+
+    fn read_line(&mut self) -> anyhow::Result<String> {
+        let mut line = String::new();
+        let read = self
+            .stdout
+            .read_line(&mut line)
+            .context("cannot read from the Python pipeline")?;
+        anyhow::ensure!(read > 0, "the Python pipeline exited early");
+        Ok(line)
+    }
+}
+
+impl Drop for PythonPipeline {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Reads `python-pipeline: PAGES pages, BYTES bytes per pass, ready`; returns PAGES.
+fn parse_ready_line(line: &str) -> Option<usize> {
+    let rest = line.trim().strip_prefix("python-pipeline:")?.trim();
+    let (pages, rest) = rest.split_once(" pages, ")?;
+    rest.ends_with(" bytes per pass, ready")
+        .then(|| pages.parse().ok())
+        .flatten()
 }
 
 #[cfg(test)]
@@ -203,15 +282,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn python_pass_times_become_rates() {
-        let rates = parse_python_passes(
-            "python-pipeline: 2000000 bytes per pass, passes 1.0 2.0 0.5 4.0 1.0\n",
-        )
-        .expect("a well-formed line");
+    fn the_python_ready_line_gives_the_page_count() {
+        assert_eq!(
+            parse_ready_line("python-pipeline: 18 pages, 277293 bytes per pass, ready\n"),
+            Some(18)
+        );
+        assert_eq!(parse_ready_line("python-pipeline: 3.6 MB/s"), None);
+    }
+
+    #[test]
+    fn pass_times_become_rates() {
+        let rates = PassRates::from_seconds(2_000_000, &[1.0, 2.0, 0.5, 4.0, 1.0]);
         assert_eq!(rates.median, 2.0);
         assert_eq!(rates.slowest, 0.5);
         assert_eq!(rates.fastest, 4.0);
-        assert!(parse_python_passes("python-pipeline: 3.6 MB/s").is_none());
     }
 
     #[test]
