@@ -1,7 +1,7 @@
 //! `crawler crawl`, `history` and `status` as a user runs them, against the local archive
 //! serving `tests/fixtures/demo`: killed at random points and rerun, the store ends the same
 //! as after one uninterrupted run; a second writer is refused; the archive's 429 stops the run
-//! cleanly with everything kept.
+//! cleanly with everything kept; a run in which every domain failed exits 1.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -215,5 +215,52 @@ fn a_429_stops_the_run_cleanly_and_the_rerun_finishes_it() {
         dump(&db),
         dump(&fresh),
         "the halted run lost or duplicated nothing"
+    );
+}
+
+#[test]
+fn a_run_exits_1_when_every_domain_failed_and_0_when_some_did() {
+    let archive = Archive::demo();
+    let dir = tempfile::tempdir().expect("temp dir");
+    // The archive's listings fail for every domain: nothing at all can be crawled.
+    archive.server().add_fault(FaultRule::new(
+        FaultTarget::Pool(fake_wayback::Pool::Cdx),
+        Fault::ServiceUnavailable,
+    ));
+    let output = run(crawl_command(
+        &archive,
+        dir.path(),
+        &dir.path().join("all.sqlite"),
+    ));
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stdout));
+    assert!(
+        text(&output.stderr).contains("every domain failed"),
+        "{}",
+        text(&output.stderr)
+    );
+    assert!(
+        text(&output.stdout).contains("failed"),
+        "{}",
+        text(&output.stdout)
+    );
+
+    // Only one domain's listings fail: the run did its job for the others.
+    archive.server().clear_faults();
+    archive.server().add_fault(FaultRule::new(
+        FaultTarget::PathContains("zooescape".into()),
+        Fault::ServiceUnavailable,
+    ));
+    let output = run(crawl_command(
+        &archive,
+        dir.path(),
+        &dir.path().join("some.sqlite"),
+    ));
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(
+        stdout
+            .lines()
+            .any(|line| line.starts_with("zooescape.com") && line.contains("failed")),
+        "{stdout}"
     );
 }

@@ -94,6 +94,14 @@ pub fn run(settings: &Settings, args: CrawlArgs) -> anyhow::Result<()> {
     if let Some(halt) = report.halt {
         anyhow::bail!("{halt}; everything done so far is saved, rerun the same command then");
     }
+    if !report.domains.is_empty() && report.domains.iter().all(|d| d.state == "failed") {
+        // A scheduler should see a run that got nothing at all; one that failed on some
+        // domains only reports them on their lines and in `crawler status`.
+        anyhow::bail!(
+            "every domain failed ({}); see the lines above, the archive address and the network",
+            report.domains.len()
+        );
+    }
     Ok(())
 }
 
