@@ -1,4 +1,5 @@
-//! Shared helpers for the differential tests: parse with both tokenizers, dump, compare.
+//! Shared helpers for the differential tests (and the `tokenizer_equivalence` fuzz target, which
+//! includes this file): parse with both tokenizers, dump, compare.
 
 #![allow(dead_code)]
 
@@ -46,7 +47,11 @@ pub fn dump(html: &Html) -> String {
             Node::Comment(c) => writeln!(out, "{indent}<!-- {:?} -->", &*c.comment),
             Node::Text(t) => writeln!(out, "{indent}{:?}", &*t.text),
             Node::Element(e) => {
-                let _ = write!(out, "{indent}<{:?} {}", e.name.ns, &*e.name.local);
+                let _ = write!(
+                    out,
+                    "{indent}<{:?} {:?} {}",
+                    e.name.prefix, e.name.ns, &*e.name.local
+                );
                 for (name, value) in &e.attrs {
                     let _ = write!(
                         out,
