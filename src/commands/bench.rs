@@ -7,6 +7,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 
+use super::median;
 use crate::UsageError;
 use crate::cli::BenchConvertArgs;
 
@@ -100,16 +101,6 @@ pub fn convert(args: BenchConvertArgs) -> anyhow::Result<()> {
         round_ratios.last().copied().unwrap_or(0.0),
     );
     Ok(())
-}
-
-/// The median of sorted values (0 for none).
-fn median(sorted: &[f64]) -> f64 {
-    let middle = sorted.len() / 2;
-    if sorted.len().is_multiple_of(2) && middle > 0 {
-        (sorted[middle - 1] + sorted[middle]) / 2.0
-    } else {
-        sorted.get(middle).copied().unwrap_or(0.0)
-    }
 }
 
 /// Throughput of timed passes over the same bytes, in MB/s.

@@ -104,11 +104,7 @@ fn summary_line(results: &[PairResult]) -> String {
         .count();
     let mut scores: Vec<f64> = results.iter().map(|r| r.similarity).collect();
     scores.sort_by(f64::total_cmp);
-    let median = match scores.len() {
-        0 => 0.0,
-        n if n % 2 == 1 => scores[n / 2],
-        n => (scores[n / 2 - 1] + scores[n / 2]) / 2.0,
-    };
+    let median = super::median(&scores);
     let mean = if scores.is_empty() {
         0.0
     } else {

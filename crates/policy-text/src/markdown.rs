@@ -108,14 +108,12 @@ impl Renderer {
             self.abbr_text.push_str(s);
         }
         let mut s = if text && !self.in_pre {
-            let collapsed = collapse_spaces(s);
-            match collapsed.strip_prefix(' ') {
-                Some(rest) => {
-                    self.pending_space = true;
-                    rest.to_owned()
-                }
-                None => collapsed,
+            let mut collapsed = collapse_spaces(s);
+            if collapsed.starts_with(' ') {
+                self.pending_space = true;
+                collapsed.remove(0);
             }
+            collapsed
         } else {
             s.to_owned()
         };

@@ -246,10 +246,7 @@ impl Dom {
 
     /// The lowercase tag name of an HTML element, `None` for other nodes.
     pub fn tag(&self, id: NodeId) -> Option<&str> {
-        match &self.nodes[id].kind {
-            Kind::Element { name, ns, .. } if *ns == ns!(html) => Some(name),
-            _ => None,
-        }
+        self.html_name(id).map(|name| &**name)
     }
 
     /// Whether `id` is an HTML element named `name` (lowercase).
@@ -732,22 +729,33 @@ fn is_void(name: &str) -> bool {
 }
 
 fn escape_text(out: &mut String, text: &str) {
-    escape(out, text, b"&<>");
+    escape(out, text, &TEXT_STOPS);
 }
 
 fn escape_attr(out: &mut String, text: &str) {
-    escape(out, text, b"&\"");
+    escape(out, text, &ATTRIBUTE_STOPS);
 }
 
-/// Writes `text` with the entities of the ASCII bytes in `special`, and `&nbsp;` for U+00A0,
-/// copying the runs between them whole.
-fn escape(out: &mut String, text: &str, special: &[u8]) {
-    // U+00A0 is C2 A0 in UTF-8: its first byte marks a candidate.
-    let mut stops = [false; 256];
-    stops[0xc2] = true;
-    for &b in special {
-        stops[usize::from(b)] = true;
+/// The bytes where text serialisation stops to write an entity.
+const TEXT_STOPS: [bool; 256] = stops(b"&<>");
+/// The bytes where attribute serialisation stops to write an entity.
+const ATTRIBUTE_STOPS: [bool; 256] = stops(b"&\"");
+
+/// A byte table of `special` plus 0xC2, the first byte of U+00A0 (C2 A0 in UTF-8).
+const fn stops(special: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    table[0xc2] = true;
+    let mut i = 0;
+    while i < special.len() {
+        table[special[i] as usize] = true;
+        i += 1;
     }
+    table
+}
+
+/// Writes `text` with the entities of the ASCII bytes `stops` marks, and `&nbsp;` for U+00A0,
+/// copying the runs between them whole.
+fn escape(out: &mut String, text: &str, stops: &[bool; 256]) {
     let bytes = text.as_bytes();
     let mut run_start = 0;
     let mut at = 0;

@@ -7,7 +7,6 @@
 
 use std::borrow::Cow;
 use std::cell::{Ref, RefCell};
-use std::collections::HashMap;
 
 use html5ever::tendril::StrTendril;
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
@@ -16,10 +15,9 @@ use markup5ever::interface::ElemName;
 
 use crate::dom::{DOCUMENT, Dom, Kind, NodeId};
 
-/// The sink: the arena being built, and each template's contents node.
+/// The sink: the arena being built.
 pub(crate) struct ArenaSink {
     dom: RefCell<Dom>,
-    template_contents: RefCell<HashMap<NodeId, NodeId>>,
 }
 
 impl ArenaSink {
@@ -27,7 +25,6 @@ impl ArenaSink {
     pub(crate) fn new(input_len: usize) -> ArenaSink {
         ArenaSink {
             dom: RefCell::new(Dom::with_capacity(input_len / 24 + 16)),
-            template_contents: RefCell::new(HashMap::new()),
         }
     }
 
@@ -109,11 +106,9 @@ impl TreeSink for ArenaSink {
                 .collect(),
         });
         if flags.template {
+            // The template's contents: its first child, which the tree builder never moves.
             let contents = dom.create(Kind::Other);
             dom.append(element, contents);
-            self.template_contents
-                .borrow_mut()
-                .insert(element, contents);
         }
         element
     }
@@ -161,9 +156,10 @@ impl TreeSink for ArenaSink {
 
     fn get_template_contents(&self, target: &NodeId) -> NodeId {
         // A template always has contents; answering the element itself is a safe fallback.
-        self.template_contents
+        self.dom
             .borrow()
-            .get(target)
+            .children(*target)
+            .first()
             .copied()
             .unwrap_or(*target)
     }
