@@ -206,11 +206,11 @@ pub struct CrawlArgs {
     /// A file of domains, one per line (blank lines and # comments ignored).
     #[arg(long, env = "CRAWLER_DOMAINS_FILE", value_name = "FILE")]
     pub domains_file: Option<PathBuf>,
-    /// Only captures from this date on (YYYY[MM[DD]]). A bounded run leaves the cursors of
-    /// incremental runs alone.
+    /// Only captures from this date on (YYYY[-MM[-DD]]). A bounded run leaves the cursors of
+    /// incremental runs and the --due clock alone.
     #[arg(long, value_name = "DATE")]
     pub from: Option<String>,
-    /// Only captures up to this date (YYYY[MM[DD]], inclusive).
+    /// Only captures up to this date (YYYY[-MM[-DD]], inclusive).
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
     /// Crawl only the domains whose interval (crawl_interval_days) has passed since their last
@@ -369,17 +369,56 @@ pub enum MatchArg {
 /// Arguments of `crawler fetch`.
 #[derive(Debug, Args)]
 pub struct FetchArgs {
-    /// The original URL of the page.
+    /// The original URL of the page, or a playback URL of the archive in use
+    /// (`https://web.archive.org/web/20171124151315/https://example.com/`, any modifier such as
+    /// `id_`): then its timestamp is used unless --at is given.
     pub url: String,
-    /// Capture time, 4 to 14 digits; the archive serves the nearest capture.
+    /// Capture time (YYYY[-MM[-DD]] or 4 to 14 digits); the archive serves the nearest capture
+    /// and the distance is printed.
     #[arg(long, value_name = "TIMESTAMP")]
-    pub at: String,
+    pub at: Option<String>,
+    /// Fail (exit 1, nothing written) unless the capture is at exactly that second.
+    #[arg(long, conflicts_with = "within")]
+    pub exact: bool,
+    /// Fail (exit 1, nothing written) when the nearest capture is farther than this from --at:
+    /// a number and a unit, s, m, h, d or w (`30s`, `90m`, `12h`, `3d`, `2w`).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub within: Option<u64>,
+    /// Print one JSON object (url, asked and found timestamps, distance in seconds, status,
+    /// length...) on stdout instead of the body; write the body with -o.
+    #[arg(long)]
+    pub json: bool,
     /// Write the body to this file instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Decode the body to UTF-8 text (from the HTTP charset, BOM, <meta> or detection).
     #[arg(long)]
     pub text: bool,
+}
+
+/// A `--within` duration in seconds: digits and one unit, s, m, h, d or w.
+fn parse_duration(value: &str) -> Result<u64, String> {
+    let trimmed = value.trim();
+    let digits = trimmed.len()
+        - trimmed
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .len();
+    let unit_seconds = match &trimmed[digits..] {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => 0,
+    };
+    trimmed[..digits]
+        .parse::<u64>()
+        .ok()
+        .filter(|_| unit_seconds > 0)
+        .and_then(|number| number.checked_mul(unit_seconds))
+        .ok_or_else(|| {
+            format!("{value:?} is not a duration: write a number and a unit, s, m, h, d or w (e.g. 3d or 12h)")
+        })
 }
 
 /// Arguments of `crawler convert`.
@@ -401,4 +440,21 @@ pub struct ConvertArgs {
 pub struct CorpusCheckArgs {
     /// Folder holding X.html / X.md pairs.
     pub dir: PathBuf,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+
+    #[test]
+    fn durations_have_a_number_and_a_unit() {
+        assert_eq!(parse_duration("30s"), Ok(30));
+        assert_eq!(parse_duration("90m"), Ok(5400));
+        assert_eq!(parse_duration("12h"), Ok(43_200));
+        assert_eq!(parse_duration("3d"), Ok(259_200));
+        assert_eq!(parse_duration("2w"), Ok(1_209_600));
+        for bad in ["3", "d", "3y", "-3d", "3.5d", "", "99999999999999999999w"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -55,7 +55,21 @@ impl Settings {
         if let Some(db) = &global.db {
             settings.crawl.db = db.clone();
         }
+        settings.validate()?;
         Ok(settings)
+    }
+
+    /// Refuses out-of-range values (zero, negative, NaN, infinite...) naming the key: they
+    /// would otherwise hang, spin or overflow.
+    fn validate(&self) -> anyhow::Result<()> {
+        let source = |error: String| UsageError(format!("{error} (in the configuration)"));
+        self.archive
+            .validate()
+            .map_err(|error| source(error.to_string()))?;
+        self.crawl
+            .validate()
+            .map_err(|error| source(error.to_string()))?;
+        Ok(())
     }
 
     fn from_file(path: &Path) -> anyhow::Result<Settings> {
@@ -65,6 +79,20 @@ impl Settings {
         toml::from_str(&text)
             .map_err(|error| UsageError(format!("config {} is invalid: {error}", path.display())))
             .context("fix the file or pass another with --config")
+    }
+}
+
+/// Refuses a `--from` date after the `--to` date (both CDX digits, already valid): such a
+/// window holds no capture, so it is a usage error rather than a run that finds nothing.
+pub fn check_date_order(from: Option<&str>, to: Option<&str>) -> Result<(), UsageError> {
+    let (Some(from), Some(to)) = (from, to) else {
+        return Ok(());
+    };
+    match (wayback::pad_timestamp(from), wayback::period_end(to)) {
+        (Ok(start), Ok(end)) if start > end => Err(UsageError(format!(
+            "--from {from} is after --to {to}: give the earlier date with --from"
+        ))),
+        _ => Ok(()),
     }
 }
 

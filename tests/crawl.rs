@@ -24,10 +24,14 @@ fn config(dir: &Path) -> PathBuf {
 }
 
 fn crawl_command(archive: &Archive, dir: &Path, db: &Path) -> Command {
+    crawl_command_with(archive, &config(dir), db)
+}
+
+fn crawl_command_with(archive: &Archive, config: &Path, db: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_crawler"));
     command
         .arg("--config")
-        .arg(config(dir))
+        .arg(config)
         .arg("--archive")
         .arg(archive.server().base_url())
         .arg("--db")
@@ -263,4 +267,256 @@ fn a_run_exits_1_when_every_domain_failed_and_0_when_some_did() {
             .any(|line| line.starts_with("zooescape.com") && line.contains("failed")),
         "{stdout}"
     );
+}
+
+/// `crawler crawl DOMAIN...` with the fast test limits.
+fn crawl_named(archive: &Archive, dir: &Path, db: &Path, domains: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_crawler"));
+    command
+        .arg("--config")
+        .arg(config(dir))
+        .arg("--archive")
+        .arg(archive.url())
+        .arg("--db")
+        .arg(db)
+        .arg("crawl")
+        .args(domains)
+        .env_remove("RUST_LOG")
+        .env_remove("CRAWLER_CONFIG");
+    run(command)
+}
+
+/// zooescape.com's real homepage and policy (from the corpus), the policy archived four times
+/// with the same bytes: the archive's digest-collapse lists only the first.
+fn unchanged_policy_archive() -> fake_wayback::FixtureSet {
+    let bodies = repo().join("tests/fixtures/demo/bodies");
+    let read = |name: &str| std::fs::read(bodies.join(name)).expect("demo body");
+    let mut set = fake_wayback::FixtureSet::new();
+    set.add(fake_wayback::FixtureCapture::html(
+        "http://zooescape.com/",
+        "20081201000000",
+        read("zooescape-home-2008.html"),
+    ));
+    for timestamp in [
+        "20081216163555",
+        "20090110000000",
+        "20090610000000",
+        "20091001000000",
+    ] {
+        set.add(fake_wayback::FixtureCapture::html(
+            "http://zooescape.com/privacy.pl",
+            timestamp,
+            read("zooescape-privacy-2008.html"),
+        ));
+    }
+    set
+}
+
+#[test]
+fn reruns_on_an_unchanged_archive_change_nothing_at_all() {
+    let archive = Archive::serving(unchanged_policy_archive());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("reruns.sqlite");
+    let first = crawl_named(&archive, dir.path(), &db, &["zooescape.com"]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(
+        text(&first.stdout).contains("crawl: 1 new versions"),
+        "{}",
+        text(&first.stdout)
+    );
+    let expected = dump(&db);
+    assert!(expected.contains("\"capture_count\":1"), "{expected}");
+    for rerun in 1..=3 {
+        let again = crawl_named(&archive, dir.path(), &db, &["zooescape.com"]);
+        assert!(again.status.success(), "{}", text(&again.stderr));
+        assert_eq!(dump(&db), expected, "rerun {rerun} changed the store");
+    }
+
+    // The archive grows: one new text after the repeats. The incremental store holds what a
+    // fresh crawl of the grown archive holds, capture counts, last_seen and tails included (the
+    // decision trail differs by design: it records what each run decided for its new span).
+    let bodies = repo().join("tests/fixtures/demo/bodies");
+    archive
+        .server()
+        .add_capture(fake_wayback::FixtureCapture::html(
+            "http://zooescape.com/privacy.pl",
+            "20100301000000",
+            std::fs::read(bodies.join("zooescape-privacy-2010.html")).expect("demo body"),
+        ));
+    let grown = crawl_named(&archive, dir.path(), &db, &["zooescape.com"]);
+    assert!(
+        text(&grown.stdout).contains("crawl: 1 new versions"),
+        "{}",
+        text(&grown.stdout)
+    );
+    let fresh = dir.path().join("fresh.sqlite");
+    let once = crawl_named(&archive, dir.path(), &fresh, &["zooescape.com"]);
+    assert!(once.status.success(), "{}", text(&once.stderr));
+    let facts = |db: &Path| -> Vec<String> {
+        dump(db)
+            .lines()
+            .filter(|line| !line.starts_with("{\"discovery\""))
+            .map(str::to_owned)
+            .collect()
+    };
+    let (incremental, fresh) = (facts(&db), facts(&fresh));
+    assert_eq!(incremental.len(), fresh.len());
+    for (incremental, fresh) in incremental.iter().zip(&fresh) {
+        assert_eq!(incremental, fresh);
+    }
+}
+
+#[test]
+fn a_redirect_loop_is_retried_on_later_runs_and_the_repaired_archive_gives_every_version() {
+    let archive = Archive::demo();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let reference = dir.path().join("reference.sqlite");
+    let clean = run(crawl_command(&archive, dir.path(), &reference));
+    assert!(clean.status.success(), "{}", text(&clean.stderr));
+
+    // The archive loops on zooescape's policy for a while, then is repaired.
+    archive.server().add_fault(FaultRule::new(
+        FaultTarget::PathContains("zooescape.com/privacy.pl".into()),
+        Fault::RedirectLoop,
+    ));
+    let db = dir.path().join("faulty.sqlite");
+    let faulty = run(crawl_command(&archive, dir.path(), &db));
+    assert!(faulty.status.success(), "{}", text(&faulty.stderr));
+    let status = run({
+        let mut command = Command::new(env!("CARGO_BIN_EXE_crawler"));
+        command.arg("--db").arg(&db).arg("status");
+        command
+    });
+    let status = text(&status.stdout);
+    assert!(
+        status.contains("captures waiting for a retry: 3"),
+        "the looping captures wait for a retry: {status}"
+    );
+    assert_ne!(dump(&db), dump(&reference), "the loop cost versions");
+
+    archive.server().clear_faults();
+    let repaired = run(crawl_command(&archive, dir.path(), &db));
+    assert!(repaired.status.success(), "{}", text(&repaired.stderr));
+    assert_eq!(dump(&db), dump(&reference));
+}
+
+#[test]
+fn an_absurd_retry_after_stops_captures_and_crawl_with_the_retry_time() {
+    let archive = Archive::demo();
+    let dir = tempfile::tempdir().expect("temp dir");
+    for seconds in [u64::MAX, 999_999_999_999] {
+        archive.server().clear_faults();
+        archive.server().add_fault(FaultRule::new(
+            FaultTarget::Pool(fake_wayback::Pool::Cdx),
+            Fault::TooManyRequests {
+                retry_after: Some(fake_wayback::RetryAfter::Seconds(seconds)),
+            },
+        ));
+        let captures = run({
+            let mut command = Command::new(env!("CARGO_BIN_EXE_crawler"));
+            command
+                .arg("--config")
+                .arg(config(dir.path()))
+                .arg("--archive")
+                .arg(archive.url())
+                .args(["captures", "zooescape.com", "--match", "host"])
+                .env_remove("RUST_LOG");
+            command
+        });
+        let stderr = text(&captures.stderr);
+        assert_eq!(captures.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("retry after"), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+
+        let db = dir.path().join(format!("retry-{seconds}.sqlite"));
+        let crawl = crawl_named(&archive, dir.path(), &db, &["zooescape.com"]);
+        let stderr = text(&crawl.stderr);
+        assert_eq!(crawl.status.code(), Some(1), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(
+            format!("{stderr}{}", text(&crawl.stdout)).contains("retry after"),
+            "{stderr}"
+        );
+    }
+}
+
+/// `crawler crawl` of the demo domains with extra `[crawl]` settings.
+fn crawl_with(archive: &Archive, dir: &Path, db: &Path, crawl_settings: &str) -> Output {
+    let path = dir.join("crawl-with.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[archive]\ncdx_requests_per_minute = 1200\nplayback_requests_per_second = 30.0\nretry_base_delay = 0.02\nmax_retries = 1\n\n[crawl]\n{crawl_settings}\n"
+        ),
+    )
+    .expect("write config");
+    run(crawl_command_with(archive, &path, db))
+}
+
+#[test]
+fn bodies_damaged_in_transit_are_fetched_again_and_never_become_versions() {
+    let archive = Archive::demo();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let reference = dir.path().join("reference.sqlite");
+    assert!(
+        run(crawl_command(&archive, dir.path(), &reference))
+            .status
+            .success()
+    );
+    let expected = dump(&reference);
+
+    // One damaged body: fetched again at once, and the store is as if nothing happened.
+    archive.server().add_fault(
+        FaultRule::new(
+            FaultTarget::PathContains("zooescape.com/privacy.pl".into()),
+            Fault::ScrambledBody,
+        )
+        .times(1),
+    );
+    let db = dir.path().join("once.sqlite");
+    let once = run(crawl_command(&archive, dir.path(), &db));
+    assert!(once.status.success(), "{}", text(&once.stderr));
+    assert_eq!(dump(&db), expected);
+
+    // Damaged every time: retried on later runs, then kept, flagged and out of versions.
+    archive.server().clear_faults();
+    archive.server().add_fault(FaultRule::new(
+        FaultTarget::PathContains("zooescape.com/privacy.pl".into()),
+        Fault::ScrambledBody,
+    ));
+    let db = dir.path().join("always.sqlite");
+    for _ in 0..2 {
+        let output = crawl_with(&archive, dir.path(), &db, "max_fetch_attempts = 2");
+        assert!(output.status.success(), "{}", text(&output.stderr));
+    }
+    let damaged = dump(&db);
+    assert!(
+        damaged.contains("\"digest_check\":\"mismatch\""),
+        "{damaged}"
+    );
+    assert!(
+        !damaged.contains("\"version\":{\"domain\":\"zooescape.com\""),
+        "damaged bytes made a version"
+    );
+    let status = run({
+        let mut command = Command::new(env!("CARGO_BIN_EXE_crawler"));
+        command.arg("--db").arg(&db).arg("status");
+        command
+    });
+    assert!(
+        text(&status.stdout)
+            .contains("kept out of versions (bytes differ from the archive's digest): 3"),
+        "{}",
+        text(&status.stdout)
+    );
+    // Another capture with the same digest never reuses the damaged bytes; the user may ask
+    // for them to count.
+    let accepted = crawl_with(
+        &archive,
+        dir.path(),
+        &db,
+        "max_fetch_attempts = 2\naccept_digest_mismatch = true",
+    );
+    assert!(accepted.status.success(), "{}", text(&accepted.stderr));
+    assert!(dump(&db).contains("\"version\":{\"domain\":\"zooescape.com\""));
 }

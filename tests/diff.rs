@@ -137,6 +137,16 @@ fn what_cannot_be_compared_gets_a_clear_message() {
     );
     assert_eq!(message.lines().count(), 1, "one line, no trace: {message}");
 
+    for impossible in ["2010-13-45", "2010-02-30", "20100230"] {
+        let output = diff(&db, &["zooescape.com", "--from", impossible]);
+        assert_eq!(output.status.code(), Some(2), "{impossible}");
+        let message = text(&output.stderr);
+        assert!(
+            message.contains(&format!("{impossible:?} is not a date")),
+            "{message}"
+        );
+    }
+
     let missing = diff(&db, &["zooescape.com", "--between", "1", "7"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(

@@ -218,6 +218,9 @@ fn the_markdown_layout_stays_inside_its_folder_whatever_the_domain() {
     assert!(output.status.success(), "{}", text(&output.stderr));
     let mut files = Vec::new();
     collect(&out, &mut files);
+    // Seven versions, and the marker that lets a later export replace the folder.
+    assert!(files.contains(&out.join(".crawler-export")), "{files:?}");
+    files.retain(|file| !file.ends_with(".crawler-export"));
     assert_eq!(files.len(), 7, "{files:?}");
     assert!(
         files
@@ -267,5 +270,114 @@ fn collect(dir: &Path, files: &mut Vec<std::path::PathBuf>) {
         } else {
             files.push(path);
         }
+    }
+}
+
+/// Multiplies the demo store's versions (copies with new numbers) so an export lasts long
+/// enough to be killed in the middle.
+fn grow_versions(db: &Path, copies: u32) {
+    let sql = format!(
+        "WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < {copies})
+         INSERT INTO versions (domain_id, seq, text_hash, title, markdown, url, first_capture_id,
+             last_capture_id, first_seen, last_seen, capture_count, snapshot_url, fields)
+         SELECT domain_id, seq + 1000 * n, text_hash, title, markdown, url, first_capture_id,
+             last_capture_id, printf('%014d', CAST(first_seen AS INTEGER) + n), last_seen,
+             capture_count, snapshot_url, fields
+         FROM versions, k;"
+    );
+    let output = std::process::Command::new("sqlite3")
+        .arg(db)
+        .arg(sql)
+        .output()
+        .expect("sqlite3 runs");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+}
+
+#[test]
+fn a_killed_export_leaves_the_previous_dataset_whole_in_every_format() {
+    use std::time::Duration;
+    let archive = Archive::demo();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("crawler.sqlite");
+    crawl_demo(&archive, dir.path(), &db);
+    let grown = dir.path().join("grown.sqlite");
+    std::fs::copy(&db, &grown).expect("copy the store");
+    grow_versions(&grown, 600);
+    // The files of a dataset (one file, or a tree), by path relative to it.
+    let snapshot = |path: &Path| {
+        let mut files = Vec::new();
+        if path.is_dir() {
+            collect(path, &mut files);
+        } else if path.exists() {
+            files.push(path.to_owned());
+        }
+        files.sort();
+        files
+            .into_iter()
+            .map(|file| {
+                let relative = file.strip_prefix(path).unwrap_or(&file).to_owned();
+                (relative, std::fs::read(&file).expect("read"))
+            })
+            .collect::<Vec<_>>()
+    };
+    for (format, name) in [
+        ("jsonl", "out.jsonl"),
+        ("csv", "out.csv"),
+        ("markdown", "tree"),
+    ] {
+        let out = dir.path().join(name);
+        let out_arg = out.to_str().expect("utf-8").to_owned();
+        // What a whole export of the grown store looks like, written elsewhere.
+        let whole_path = dir.path().join(format!("whole-{name}"));
+        let whole = export(
+            &grown,
+            &[
+                "--out",
+                whole_path.to_str().expect("utf-8"),
+                "--format",
+                format,
+            ],
+        );
+        assert!(whole.status.success(), "{}", text(&whole.stderr));
+        let whole = snapshot(&whole_path);
+
+        let first = export(&db, &["--out", &out_arg, "--format", format]);
+        assert!(first.status.success(), "{}", text(&first.stderr));
+        let before = snapshot(&out);
+        assert!(!before.is_empty() && before != whole);
+
+        let mut killed_mid_run = 0;
+        for delay_ms in [30u64, 80, 150, 250, 400] {
+            let mut child = crawler()
+                .arg("--db")
+                .arg(&grown)
+                .args(["export", "--out", &out_arg, "--format", format])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("crawler starts");
+            std::thread::sleep(Duration::from_millis(delay_ms));
+            if child.try_wait().expect("wait").is_none() {
+                child.kill().expect("kill -9");
+                killed_mid_run += 1;
+            }
+            child.wait().expect("reaped");
+            let after = snapshot(&out);
+            // Killed or not, readers see either the previous dataset or the new one, whole.
+            assert!(
+                after == before || after == whole,
+                "{format}: a half-written dataset at {} ({} files)",
+                out.display(),
+                after.len()
+            );
+            if after == whole {
+                let again = export(&db, &["--out", &out_arg, "--format", format]);
+                assert!(again.status.success(), "{}", text(&again.stderr));
+            }
+        }
+        assert!(
+            killed_mid_run > 0,
+            "a {format} export must be killed mid-run for the test to prove anything"
+        );
     }
 }

@@ -121,7 +121,7 @@ pub(super) fn fill_domain(
                 found_url: format!("http://{name}/privacy"),
                 found_timestamp: stamp(i),
                 found_status: 200,
-                digest_check: "match".into(),
+                digest_check: store::DigestCheck::Match,
                 text_hash: Some(format!("T{i}")),
                 note: None,
             }),
@@ -138,7 +138,7 @@ pub(super) fn fill_domain(
     let paragraphs = size / 400 + 1;
     let sentence = "We collect the information you give us and use it to provide the service";
     let wanted: Vec<NewVersion> = store
-        .observations(domain.id)?
+        .observations(domain.id, false)?
         .into_iter()
         .enumerate()
         .map(|(i, o)| {

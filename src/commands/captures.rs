@@ -9,9 +9,13 @@ use crate::cli::{CapturesArgs, MatchArg};
 use crate::commands::{client, runtime, wayback_error};
 use crate::config::Settings;
 
-pub fn run(settings: &Settings, args: CapturesArgs) -> anyhow::Result<()> {
-    let query = query(&args);
+pub fn run(settings: &Settings, mut args: CapturesArgs) -> anyhow::Result<()> {
     let client = client(settings)?;
+    if let Some(pasted) = crate::commands::fetch::pasted_capture(&client, &args.url)? {
+        eprintln!("understood {} as {}", args.url.trim(), pasted.original);
+        args.url = pasted.original;
+    }
+    let query = query(&args);
     let progress = progress_bar();
     let stdout = std::io::stdout();
     let mut out = BufWriter::new(stdout.lock());

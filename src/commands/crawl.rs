@@ -19,6 +19,7 @@ pub fn run(settings: &Settings, args: CrawlArgs) -> anyhow::Result<()> {
         from: bound("--from", args.from.as_deref())?,
         to: bound("--to", args.to.as_deref())?,
     };
+    crate::config::check_date_order(window.from.as_deref(), window.to.as_deref())?;
     let file = args
         .domains_file
         .clone()
@@ -94,7 +95,12 @@ pub fn run(settings: &Settings, args: CrawlArgs) -> anyhow::Result<()> {
     if let Some(halt) = report.halt {
         anyhow::bail!("{halt}; everything done so far is saved, rerun the same command then");
     }
-    if !report.domains.is_empty() && report.domains.iter().all(|d| d.state == "failed") {
+    if !report.domains.is_empty()
+        && report
+            .domains
+            .iter()
+            .all(|d| d.state == crawl::OutcomeState::Failed)
+    {
         // A scheduler should see a run that got nothing at all; one that failed on some
         // domains only reports them on their lines and in `crawler status`.
         anyhow::bail!(
@@ -107,10 +113,9 @@ pub fn run(settings: &Settings, args: CrawlArgs) -> anyhow::Result<()> {
 
 /// A `--from`/`--to` date (`YYYY[-MM[-DD]]`) as CDX digits; a bad one is a usage error.
 pub fn bound(flag: &str, value: Option<&str>) -> anyhow::Result<Option<String>> {
-    let Some(value) = value else { return Ok(None) };
-    let digits: String = value.chars().filter(|c| *c != '-').collect();
-    wayback::validate_bound(flag, &digits).map_err(wayback_error)?;
-    Ok(Some(digits))
+    value
+        .map(|value| wayback::parse_date(flag, value).map_err(wayback_error))
+        .transpose()
 }
 
 /// The domains named, or those of the domains file, canonical and without repeats.

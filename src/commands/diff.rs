@@ -37,7 +37,7 @@ pub fn run(settings: &Settings, args: DiffArgs) -> anyhow::Result<()> {
             domain.state,
             domain
                 .last_error
-                .map(|e| format!(": {e}"))
+                .map(|e| format!(": {}", policy_diff::terminal_safe(&e, true)))
                 .unwrap_or_default()
         );
     }
@@ -216,12 +216,13 @@ fn pick(domain: &str, versions: &[PolicyVersion], spec: &str) -> Result<usize, S
             )
         });
     }
-    if !matches!(digits.len(), 4 | 6 | 8) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    let digits = wayback::parse_date("version date", trimmed).map_err(|error| error.to_string())?;
+    if !matches!(digits.len(), 4 | 6 | 8) {
         return Err(format!(
             "{spec:?} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD"
         ));
     }
-    let end = format!("{digits:9<14}");
+    let end = wayback::period_end(&digits).map_err(|error| error.to_string())?;
     versions
         .iter()
         .rposition(|v| v.first_seen <= end)

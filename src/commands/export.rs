@@ -21,11 +21,12 @@ pub fn run(settings: &Settings, args: ExportArgs) -> anyhow::Result<()> {
         to: bound("--to", args.to.as_deref())?,
         latest_only: args.latest_only,
     };
+    crate::config::check_date_order(filter.from.as_deref(), filter.to.as_deref())?;
     if args.with_contents && args.format != ExportFormat::Sqlite {
         return Err(UsageError("--with-contents needs --format sqlite".into()).into());
     }
     let db = existing_db(settings)?;
-    let store = Store::open(&db)?;
+    let store = Store::open_read_only(&db)?;
     let out = &args.out;
     let shown = out.display().to_string();
     let summary = match args.format {
@@ -54,21 +55,27 @@ pub fn run(settings: &Settings, args: ExportArgs) -> anyhow::Result<()> {
             )
         }
         ExportFormat::Jsonl | ExportFormat::Csv => {
-            let mut writer: Box<dyn Write> = if out.as_os_str() == "-" {
-                Box::new(BufWriter::new(std::io::stdout().lock()))
-            } else {
-                Box::new(BufWriter::new(
-                    std::fs::File::create(out).with_context(|| format!("cannot create {shown}"))?,
-                ))
+            let write = |writer: &mut dyn Write| -> anyhow::Result<u64> {
+                let mut writer = BufWriter::new(writer);
+                let rows = if args.format == ExportFormat::Jsonl {
+                    export::write_jsonl(&store, &filter, &mut writer)?
+                } else {
+                    export::write_csv(&store, &filter, &mut writer)?
+                };
+                writer
+                    .flush()
+                    .with_context(|| format!("cannot write {shown}"))?;
+                Ok(rows)
             };
-            let rows = if args.format == ExportFormat::Jsonl {
-                export::write_jsonl(&store, &filter, &mut writer)?
+            let rows = if out.as_os_str() == "-" {
+                write(&mut std::io::stdout().lock())?
             } else {
-                export::write_csv(&store, &filter, &mut writer)?
+                // Written beside the destination and renamed over it when whole.
+                let mut file = export::AtomicFile::create(out)?;
+                let rows = write(file.writer())?;
+                file.commit()?;
+                rows
             };
-            writer
-                .flush()
-                .with_context(|| format!("cannot write {shown}"))?;
             format!("{rows} versions")
         }
         ExportFormat::Markdown => {

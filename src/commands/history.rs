@@ -1,5 +1,6 @@
 //! `crawler history DOMAIN` and `crawler status`: what the store holds.
 
+use policy_diff::terminal_safe;
 use store::Store;
 
 use crate::UsageError;
@@ -23,7 +24,7 @@ pub struct StoredDomain {
 pub fn open_domain(settings: &Settings, input: &str) -> anyhow::Result<StoredDomain> {
     let name = crawl::normalize_domain(input).map_err(UsageError)?;
     let db = existing_db(settings)?;
-    let store = Store::open(&db)?;
+    let store = Store::open_read_only(&db)?;
     let Some(domain) = store.domain(&name)? else {
         anyhow::bail!(
             "{name} is not in {}: crawl it first with `crawler crawl {name}`",
@@ -63,7 +64,7 @@ pub fn history(settings: &Settings, args: HistoryArgs) -> anyhow::Result<()> {
             domain.state,
             domain
                 .last_error
-                .map(|e| format!(": {e}"))
+                .map(|e| format!(": {}", terminal_safe(&e, true)))
                 .unwrap_or_default()
         );
         return Ok(());
@@ -83,8 +84,8 @@ pub fn history(settings: &Settings, args: HistoryArgs) -> anyhow::Result<()> {
                 .map_or("now".to_owned(), date),
             version.capture_count,
             version.markdown.len(),
-            version.url,
-            version.title.as_deref().unwrap_or("-")
+            terminal_safe(&version.url, true),
+            terminal_safe(version.title.as_deref().unwrap_or("-"), true)
         );
     }
     Ok(())
@@ -92,7 +93,7 @@ pub fn history(settings: &Settings, args: HistoryArgs) -> anyhow::Result<()> {
 
 pub fn status(settings: &Settings, args: StatusArgs) -> anyhow::Result<()> {
     let db = existing_db(settings)?;
-    let store = Store::open(&db)?;
+    let store = Store::open_read_only(&db)?;
     let status = store.status()?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&status)?);
@@ -125,18 +126,21 @@ pub fn status(settings: &Settings, args: StatusArgs) -> anyhow::Result<()> {
             run.counts.errors,
             run.message
                 .as_deref()
-                .map(|m| format!(" ({m})"))
+                .map(|m| format!(" ({})", terminal_safe(m, true)))
                 .unwrap_or_default()
         ),
         None => println!("last run: none"),
     }
-    println!("captures waiting for a retry: {}", status.pending_retries);
+    println!(
+        "captures waiting for a retry: {}; given up: {}; kept out of versions (bytes differ from the archive's digest): {}",
+        status.pending_retries, status.gone_captures, status.damaged_captures
+    );
     for (name, state, error) in &status.failing_domains {
         println!(
             "  {name}: {state}{}",
             error
                 .as_deref()
-                .map(|e| format!(" ({e})"))
+                .map(|e| format!(" ({})", terminal_safe(e, true)))
                 .unwrap_or_default()
         );
     }

@@ -22,12 +22,18 @@ pub struct Archive {
 impl Archive {
     /// Serves `tests/fixtures/demo`.
     pub fn demo() -> Archive {
+        Archive::serving(
+            FixtureSet::load(&repo().join("tests/fixtures/demo")).expect("demo fixtures"),
+        )
+    }
+
+    /// Serves the given captures.
+    pub fn serving(set: FixtureSet) -> Archive {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()
             .expect("runtime");
-        let set = FixtureSet::load(&repo().join("tests/fixtures/demo")).expect("demo fixtures");
         let server = runtime.block_on(FakeWayback::start(set)).expect("server");
         Archive {
             server: Some(server),

@@ -147,6 +147,60 @@ pub fn is_page_capture(capture: &Capture) -> bool {
             || capture.status.is_some_and(|s| (300..400).contains(&s)))
 }
 
+/// A listing resumed after its cursor, made equal to what the whole listing shows.
+///
+/// With `collapse=digest` the archive drops a row that repeats the digest of the row before it
+/// (same URL key). A listing that starts after the cursor has no row before its first one, so
+/// that first row comes back even when it repeats the last row listed before: left in, every
+/// rerun would record one more capture of an unchanged text. Such a row is dropped here. Returns
+/// the rows kept and the new tails of `listing` (the last kept row per URL key).
+pub fn resume_listing(
+    rows: Vec<Capture>,
+    listing: &str,
+    tails: &[store::ListingTail],
+) -> (Vec<Capture>, Vec<store::ListingTail>) {
+    let key_of = |capture: &Capture| {
+        if capture.urlkey.is_empty() {
+            capture.original.clone()
+        } else {
+            capture.urlkey.clone()
+        }
+    };
+    let mut last: BTreeMap<String, (String, String, bool)> = tails
+        .iter()
+        .filter(|tail| tail.listing == listing)
+        .map(|tail| {
+            let previous = (tail.timestamp.clone(), tail.digest.clone(), false);
+            (tail.urlkey.clone(), previous)
+        })
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut kept = Vec::with_capacity(rows.len());
+    for row in rows {
+        let key = key_of(&row);
+        let first_of_key = seen.insert(key.clone());
+        let repeats = last.get(&key).is_some_and(|(timestamp, digest, _)| {
+            *digest == row.digest && row.timestamp > *timestamp
+        });
+        if first_of_key && repeats {
+            continue;
+        }
+        last.insert(key, (row.timestamp.clone(), row.digest.clone(), true));
+        kept.push(row);
+    }
+    let tails = last
+        .into_iter()
+        .filter(|(_, (_, _, changed))| *changed)
+        .map(|(urlkey, (timestamp, digest, _))| store::ListingTail {
+            listing: listing.to_owned(),
+            urlkey,
+            timestamp,
+            digest,
+        })
+        .collect();
+    (kept, tails)
+}
+
 /// `a b   c` from ` a\n b\tc `.
 pub fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -352,6 +406,72 @@ pub fn midpoint(start: &str, end: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn listed(urlkey: &str, timestamp: &str, digest: &str) -> Capture {
+        Capture {
+            urlkey: urlkey.into(),
+            timestamp: timestamp.into(),
+            original: format!("http://a.com/{urlkey}"),
+            mimetype: "text/html".into(),
+            status: Some(200),
+            digest: digest.into(),
+            length: None,
+        }
+    }
+
+    fn tail(urlkey: &str, timestamp: &str, digest: &str) -> store::ListingTail {
+        store::ListingTail {
+            listing: String::new(),
+            urlkey: urlkey.into(),
+            timestamp: timestamp.into(),
+            digest: digest.into(),
+        }
+    }
+
+    #[test]
+    fn a_resumed_listing_drops_the_first_row_that_repeats_its_urls_last_digest() {
+        let tails = [
+            tail("p", "20100101000000", "A"),
+            tail("q", "20090101000000", "C"),
+        ];
+        let rows = vec![
+            listed("p", "20100201000000", "A"), // hidden by collapse in the whole listing
+            listed("p", "20100301000000", "B"),
+            listed("p", "20100401000000", "A"), // a reversion: a real change
+            listed("q", "20100501000000", "D"),
+            listed("r", "20100601000000", "A"), // another URL: nothing before it
+        ];
+        let (kept, new_tails) = resume_listing(rows, "", &tails);
+        let stamps: Vec<&str> = kept.iter().map(|c| c.timestamp.as_str()).collect();
+        assert_eq!(
+            stamps,
+            [
+                "20100301000000",
+                "20100401000000",
+                "20100501000000",
+                "20100601000000"
+            ]
+        );
+        assert_eq!(
+            new_tails,
+            [
+                tail("p", "20100401000000", "A"),
+                tail("q", "20100501000000", "D"),
+                tail("r", "20100601000000", "A"),
+            ]
+        );
+        // Nothing new but the hidden repeat: nothing kept, the tails stay as they were.
+        let (kept, new_tails) =
+            resume_listing(vec![listed("p", "20100201000000", "A")], "", &tails);
+        assert!(kept.is_empty() && new_tails.is_empty());
+        // Another listing's tails do not apply.
+        let (kept, _) = resume_listing(
+            vec![listed("p", "20100201000000", "A")],
+            "alias.com",
+            &tails,
+        );
+        assert_eq!(kept.len(), 1);
+    }
 
     fn capture(url: &str, timestamp: &str) -> Capture {
         Capture {

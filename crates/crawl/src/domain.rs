@@ -6,14 +6,14 @@ use std::sync::atomic::Ordering;
 
 use futures_util::StreamExt;
 use store::{
-    Alias, CaptureRecord, Decision, Domain, FetchResult, InitialState, NewContent, NewVersion,
-    PendingCapture, Plan, Role,
+    Alias, CaptureRecord, Decision, DecisionMethod, DigestCheck, Domain, DomainState, FetchResult,
+    InitialState, ListingTail, NewContent, NewVersion, PendingCapture, Plan, Role,
 };
 use tracing::Instrument;
 use wayback::{Capture, CdxQuery, MatchType, Memento, WaybackError};
 
 use crate::discovery::{self, PolicyLink, Span, URL_THRESHOLD, match_key};
-use crate::{CrawlError, Crawler, DomainOutcome, Window, is_transient};
+use crate::{CrawlError, Crawler, DomainOutcome, OutcomeState, Window, is_transient};
 
 /// A homepage capture read during discovery.
 #[derive(Clone)]
@@ -58,7 +58,7 @@ impl Crawler {
     ) -> Result<DomainOutcome, CrawlError> {
         let mut outcome = DomainOutcome {
             domain: name.to_owned(),
-            state: "halted".into(),
+            state: OutcomeState::Halted,
             versions_new: 0,
             versions_total: 0,
             captures_fetched: 0,
@@ -68,7 +68,12 @@ impl Crawler {
             return Ok(outcome);
         }
         let domain = self.with_store(|s| s.ensure_domain(name))?;
-        match self.discover(&domain, window).await {
+        let tails = if window.is_bounded() {
+            Vec::new()
+        } else {
+            self.with_store(|s| s.listing_tails(domain.id))?
+        };
+        match self.discover(&domain, window, &tails).await {
             Ok(plan) => {
                 let listed = self.with_store(|s| s.save_plan(domain.id, Some(run_id), &plan))?;
                 self.live
@@ -80,16 +85,19 @@ impl Crawler {
                 return Ok(outcome);
             }
             Err(error) => {
-                let state = if matches!(error, WaybackError::BlockedBySite { .. }) {
-                    "blocked"
+                let (state, outcome_state) = if matches!(error, WaybackError::BlockedBySite { .. })
+                {
+                    (DomainState::Blocked, OutcomeState::Blocked)
                 } else {
-                    "failed"
+                    (DomainState::Failed, OutcomeState::Failed)
                 };
                 tracing::warn!(%error, "discovery failed");
                 self.live.errors.fetch_add(1, Ordering::Relaxed);
                 let message = error.to_string();
-                self.with_store(|s| s.set_domain_state(domain.id, state, Some(&message), true))?;
-                outcome.state = state.into();
+                self.with_store(|s| {
+                    s.set_domain_state(domain.id, state, Some(&message), !window.is_bounded())
+                })?;
+                outcome.state = outcome_state;
                 outcome.error = Some(message);
                 outcome.versions_total = self.with_store(|s| s.versions(domain.id))?.len() as u64;
                 return Ok(outcome);
@@ -105,14 +113,22 @@ impl Crawler {
             outcome.error = self.client.halted().map(|h| h.to_error().to_string());
             return Ok(outcome);
         }
-        self.with_store(|s| s.set_domain_state(domain.id, "ok", None, true))?;
-        outcome.state = "ok".into();
+        self.with_store(|s| {
+            s.set_domain_state(domain.id, DomainState::Ok, None, !window.is_bounded())
+        })?;
+        outcome.state = OutcomeState::Ok;
         tracing::info!(new, total, fetched, "domain done");
         Ok(outcome)
     }
 
     /// Lists what is new since the cursors and decides which captures are the policy.
-    async fn discover(&self, domain: &Domain, window: &Window) -> Result<Plan, WaybackError> {
+    /// `tails` are where the previous listings ended (empty for a bounded run).
+    async fn discover(
+        &self,
+        domain: &Domain,
+        window: &Window,
+        tails: &[ListingTail],
+    ) -> Result<Plan, WaybackError> {
         let name = domain.name.as_str();
         let keywords = &self.settings.keywords;
         let after = |cursor: &Option<String>| {
@@ -139,7 +155,7 @@ impl Crawler {
                 window.to.clone(),
             )
             .await?;
-        let mut candidates: Vec<Capture> = self
+        let listed = self
             .list(
                 CdxQuery::new(name)
                     .match_type(MatchType::Domain)
@@ -148,13 +164,16 @@ impl Crawler {
                 after(&domain.policy_cursor),
                 window.to.clone(),
             )
-            .await?
+            .await?;
+        let (listed, own_tails) = self.resume(listed, "", tails, window);
+        let mut candidates: Vec<Capture> = listed
             .into_iter()
             .filter(discovery::is_page_capture)
             .collect();
         let mut plan = Plan {
             homepage_cursor: homepage_rows.iter().map(|c| c.timestamp.clone()).max(),
             policy_cursor: candidates.iter().map(|c| c.timestamp.clone()).max(),
+            tails: own_tails,
             ..Plan::default()
         };
         if window.is_bounded() {
@@ -165,9 +184,10 @@ impl Crawler {
             .with_store(|s| s.aliases(domain.id))
             .unwrap_or_default();
         for alias in &mut aliases {
-            let rows = self
-                .list_alias(alias, after(&alias.policy_cursor), window)
+            let (rows, alias_tails) = self
+                .list_alias(alias, after(&alias.policy_cursor), window, tails)
                 .await?;
+            plan.tails.extend(alias_tails);
             if let Some(newest) = rows.iter().map(|c| c.timestamp.clone()).max()
                 && !window.is_bounded()
             {
@@ -202,7 +222,8 @@ impl Crawler {
                     policy_cursor: None,
                 };
                 let from = window.from.clone().or(Some(last.timestamp.clone()));
-                let rows = self.list_alias(&alias, from, window).await?;
+                let (rows, alias_tails) = self.list_alias(&alias, from, window, tails).await?;
+                plan.tails.extend(alias_tails);
                 alias.policy_cursor = rows.iter().map(|c| c.timestamp.clone()).max();
                 if window.is_bounded() {
                     alias.policy_cursor = None;
@@ -287,7 +308,13 @@ impl Crawler {
         let mut stream = self.client.captures(query);
         let mut rows = Vec::new();
         while let Some(row) = stream.next().await {
-            let row = row?;
+            let row = match row {
+                // The CDX server's way of saying a listing has no row.
+                Err(WaybackError::NotArchived {
+                    timestamp: None, ..
+                }) if rows.is_empty() => break,
+                row => row?,
+            };
             if row.has_valid_timestamp() {
                 rows.push(row);
             }
@@ -295,17 +322,19 @@ impl Crawler {
         Ok(rows)
     }
 
+    /// Lists an alias's candidate captures, with the new tails of its listing.
     async fn list_alias(
         &self,
         alias: &Alias,
         from: Option<String>,
         window: &Window,
-    ) -> Result<Vec<Capture>, WaybackError> {
+        tails: &[ListingTail],
+    ) -> Result<(Vec<Capture>, Vec<ListingTail>), WaybackError> {
         let from = match from {
             Some(from) if from > alias.since => Some(from),
             _ => Some(alias.since.clone()),
         };
-        Ok(self
+        let listed = self
             .list(
                 CdxQuery::new(alias.host.as_str())
                     .match_type(MatchType::Domain)
@@ -314,10 +343,28 @@ impl Crawler {
                 from,
                 window.to.clone(),
             )
-            .await?
+            .await?;
+        let (listed, tails) = self.resume(listed, &alias.host, tails, window);
+        let rows = listed
             .into_iter()
             .filter(discovery::is_page_capture)
-            .collect())
+            .collect();
+        Ok((rows, tails))
+    }
+
+    /// A cursor listing made equal to the whole listing ([`discovery::resume_listing`]);
+    /// bounded runs neither use nor move the tails.
+    fn resume(
+        &self,
+        listed: Vec<Capture>,
+        listing: &str,
+        tails: &[ListingTail],
+        window: &Window,
+    ) -> (Vec<Capture>, Vec<ListingTail>) {
+        if window.is_bounded() {
+            return (listed, Vec::new());
+        }
+        discovery::resume_listing(listed, listing, tails)
     }
 
     /// Decides which candidate URL of a span is the policy, and says why.
@@ -340,7 +387,7 @@ impl Crawler {
             period_start: span.start.clone(),
             period_end: span.end.clone(),
             policy_url: None,
-            method: "none".into(),
+            method: DecisionMethod::None,
             homepage_url: None,
             homepage_timestamp: None,
             link_text: None,
@@ -351,7 +398,7 @@ impl Crawler {
             && confirmed.contains(only)
         {
             decision.policy_url = url_of(only);
-            decision.method = "confirmed".into();
+            decision.method = DecisionMethod::Confirmed;
             return Ok(decision);
         }
         let middle = discovery::midpoint(&span.start, &span.end);
@@ -368,7 +415,7 @@ impl Crawler {
             if let Some(link) = hit {
                 let key = match_key(&link.url).unwrap_or_default();
                 decision.policy_url = url_of(&key);
-                decision.method = "homepage-link".into();
+                decision.method = DecisionMethod::HomepageLink;
                 decision.homepage_url = Some(read.result.found_url.clone());
                 decision.homepage_timestamp = Some(read.result.found_timestamp.clone());
                 decision.link_text = Some(link.text.clone());
@@ -383,7 +430,7 @@ impl Crawler {
             .collect();
         if let [only] = known.as_slice() {
             decision.policy_url = url_of(only);
-            decision.method = "confirmed".into();
+            decision.method = DecisionMethod::Confirmed;
             return Ok(decision);
         }
         let keywords = &self.settings.keywords;
@@ -399,7 +446,7 @@ impl Crawler {
             && scored.get(1).is_none_or(|second| second.0 < *score)
         {
             decision.policy_url = Some(url.clone());
-            decision.method = "url-keywords".into();
+            decision.method = DecisionMethod::UrlKeywords;
             decision.score = Some(*score);
         }
         Ok(decision)
@@ -451,7 +498,7 @@ impl Crawler {
                 period_start: first.timestamp.clone(),
                 period_end: last.timestamp.clone(),
                 policy_url: Some(first.original.clone()),
-                method: "homepage-link".into(),
+                method: DecisionMethod::HomepageLink,
                 homepage_url: Some(read.result.found_url.clone()),
                 homepage_timestamp: Some(read.result.found_timestamp.clone()),
                 link_text: Some(link.text.clone()),
@@ -478,13 +525,47 @@ impl Crawler {
             return Ok(None);
         }
         reads.budget -= 1;
-        let memento = match self
-            .client
-            .fetch(&capture.original, &capture.timestamp, Some(&capture.digest))
-            .await
-        {
+        let read = || {
+            self.client
+                .fetch(&capture.original, &capture.timestamp, Some(&capture.digest))
+        };
+        let mut fetched = read().await;
+        // Archived homepages that loop are common and lasting; a loop that passes is a fault on
+        // the way. One more try tells them apart.
+        if matches!(fetched, Err(WaybackError::RedirectLoop { .. })) {
+            fetched = read().await;
+        }
+        // Damaged bytes must not decide anything: ask again, then leave the decision to a
+        // later run.
+        let damaged = |fetched: &Result<Memento, WaybackError>| {
+            fetched.as_ref().is_ok_and(|memento| {
+                (200..300).contains(&memento.status)
+                    && digest_check_of(memento) == DigestCheck::Mismatch
+            })
+        };
+        if damaged(&fetched) {
+            fetched = read().await;
+            if damaged(&fetched) {
+                fetched = Err(WaybackError::BadResponse {
+                    url: capture.original.clone(),
+                    detail: format!(
+                        "the homepage capture at {} arrived with bytes that differ from its CDX digest, twice",
+                        capture.timestamp
+                    ),
+                });
+            }
+        }
+        let memento = match fetched {
             Ok(memento) => memento,
-            Err(error) if error.is_halt() => return Err(error),
+            // A decision must not depend on a fault that may pass: the domain fails this run
+            // (nothing of its plan is saved) and the next run decides again.
+            Err(error)
+                if error.is_halt()
+                    || (is_transient(&error)
+                        && !matches!(error, WaybackError::RedirectLoop { .. })) =>
+            {
+                return Err(error);
+            }
             Err(error) => {
                 tracing::warn!(%error, url = %capture.original, timestamp = %capture.timestamp, "homepage sample unreadable");
                 reads.by_timestamp.insert(capture.timestamp.clone(), None);
@@ -512,7 +593,7 @@ impl Crawler {
                 found_url,
                 found_timestamp: memento.timestamp.clone(),
                 found_status: memento.status,
-                digest_check: digest_check_name(&memento.digest_check).into(),
+                digest_check: digest_check_of(&memento),
                 text_hash: None,
                 note: links
                     .first()
@@ -594,24 +675,72 @@ impl Crawler {
                 found_url: capture.url.clone(),
                 found_timestamp: capture.timestamp.clone(),
                 found_status: capture.status.unwrap_or(200),
-                digest_check: "match".into(),
+                digest_check: DigestCheck::Match,
                 note: text_hash.as_ref().err().cloned(),
                 text_hash: text_hash.ok(),
             };
             self.with_store(|s| s.capture_fetched(capture.id, &result))?;
             return Ok(Fetched::Reused);
         }
-        let fetched = self
+        let last_attempt = capture.attempts + 1 >= i64::from(self.settings.max_fetch_attempts);
+        let mut fetched = self
             .client
             .fetch(&capture.url, &capture.timestamp, Some(&capture.digest))
-            .instrument(span)
+            .instrument(span.clone())
             .await;
-        let memento = match fetched {
-            Ok(memento) => memento,
-            Err(error) if error.is_halt() => return Ok(Fetched::Halted),
-            Err(error) => {
-                let retry = is_transient(&error)
-                    && capture.attempts + 1 < i64::from(self.settings.max_fetch_attempts);
+        // Bytes that are not what the archive indexed were damaged on the way: ask once more.
+        let mut verdict = match &fetched {
+            Ok(memento) => Some(self.verify(domain, memento)?),
+            Err(_) => None,
+        };
+        if verdict.as_ref().is_some_and(Verdict::is_damaged) {
+            tracing::warn!(url = %capture.url, timestamp = %capture.timestamp, "body differs from the CDX digest; fetching it again");
+            fetched = self
+                .client
+                .fetch(&capture.url, &capture.timestamp, Some(&capture.digest))
+                .instrument(span)
+                .await;
+            verdict = match &fetched {
+                Ok(memento) => Some(self.verify(domain, memento)?),
+                Err(_) => None,
+            };
+        } else if let (Ok(first), Some(unchecked)) = (&fetched, &mut verdict)
+            && unchecked.is_page
+            && unchecked.check == DigestCheck::Redirected
+            && unchecked.expected.is_empty()
+        {
+            // The archive led to a capture whose digest the store does not know: a second
+            // download stands in for the digest (damage on the way is never the same twice).
+            match self
+                .client
+                .fetch(&capture.url, &capture.timestamp, Some(&capture.digest))
+                .await
+            {
+                Ok(second) if second.sha1 == first.sha1 => {}
+                Ok(second) => {
+                    unchecked.check = DigestCheck::Mismatch;
+                    unchecked.expected = format!("{} (a second download)", second.sha1);
+                }
+                Err(error) => fetched = Err(error),
+            }
+        }
+        let (memento, verdict) = match (fetched, verdict) {
+            (Ok(_), Some(verdict)) if verdict.is_damaged() && !last_attempt => {
+                let note = verdict.note();
+                tracing::warn!(%note, url = %capture.url, timestamp = %capture.timestamp, "capture left for a later run");
+                self.live.errors.fetch_add(1, Ordering::Relaxed);
+                self.with_store(|s| s.capture_failed(capture.id, &note, true))?;
+                return Ok(Fetched::Failed);
+            }
+            (Ok(memento), Some(verdict)) => (memento, verdict),
+            (Ok(_), None) => {
+                return Err(CrawlError::Internal(
+                    "a fetched capture was not verified".into(),
+                ));
+            }
+            (Err(error), _) if error.is_halt() => return Ok(Fetched::Halted),
+            (Err(error), _) => {
+                let retry = is_transient(&error) && !last_attempt;
                 tracing::warn!(%error, retry, url = %capture.url, timestamp = %capture.timestamp, "capture not fetched");
                 self.live.errors.fetch_add(1, Ordering::Relaxed);
                 self.with_store(|s| s.capture_failed(capture.id, &error.to_string(), retry))?;
@@ -642,13 +771,18 @@ impl Crawler {
             )
         };
         self.keep_content(&memento, Some(charset))?;
+        let note = if verdict.is_damaged() {
+            Some(verdict.note())
+        } else {
+            text_hash.as_ref().err().cloned()
+        };
         let result = FetchResult {
             content_sha1: memento.sha1.clone(),
             found_url: found,
             found_timestamp: memento.timestamp.clone(),
             found_status: memento.status,
-            digest_check: digest_check_name(&memento.digest_check).into(),
-            note: text_hash.as_ref().err().cloned(),
+            digest_check: verdict.check,
+            note,
             text_hash: text_hash.ok(),
         };
         self.with_store(|s| s.capture_fetched(capture.id, &result))?;
@@ -691,7 +825,8 @@ impl Crawler {
 
     /// Rebuilds the domain's versions from its stored observations. Returns (new, total).
     async fn rebuild_versions(&self, domain: &Domain) -> Result<(u64, u64), CrawlError> {
-        let observations = self.with_store(|s| s.observations(domain.id))?;
+        let accept_mismatch = self.settings.accept_digest_mismatch;
+        let observations = self.with_store(|s| s.observations(domain.id, accept_mismatch))?;
         let existing = self.with_store(|s| s.versions(domain.id))?;
         let mut wanted: Vec<NewVersion> = Vec::new();
         let mut groups: Vec<Vec<&store::Observation>> = Vec::new();
@@ -838,11 +973,78 @@ fn original_from_playback(url: &str) -> Option<String> {
     Some(url[at + 4..].to_owned())
 }
 
-fn digest_check_name(check: &wayback::DigestCheck) -> &'static str {
-    match check {
-        wayback::DigestCheck::Match => "match",
-        wayback::DigestCheck::Mismatch { .. } => "mismatch",
-        wayback::DigestCheck::NotChecked => "not-checked",
+/// How a memento's bytes compare with the CDX digest of the capture asked for; `Redirected`
+/// when the archive led to another capture (see [`Crawler::verify`] for checking that one).
+fn digest_check_of(memento: &Memento) -> DigestCheck {
+    match memento.digest_check {
+        wayback::DigestCheck::Match => DigestCheck::Match,
+        wayback::DigestCheck::NotChecked => DigestCheck::NotChecked,
+        wayback::DigestCheck::Mismatch { .. } if memento.redirects.is_empty() => {
+            DigestCheck::Mismatch
+        }
+        wayback::DigestCheck::Mismatch { .. } => DigestCheck::Redirected,
+    }
+}
+
+/// How a capture's bytes compare with what the archive indexed.
+struct Verdict {
+    check: DigestCheck,
+    /// 2xx: the bytes are a page (a damaged error page does not matter).
+    is_page: bool,
+    expected: String,
+    received: String,
+}
+
+impl Verdict {
+    /// A page whose bytes are not the ones the archive indexed.
+    fn is_damaged(&self) -> bool {
+        self.is_page && self.check == DigestCheck::Mismatch
+    }
+
+    fn note(&self) -> String {
+        format!(
+            "body SHA-1 {} differs from the CDX digest {} (damaged in transit?); kept out of \
+             versions unless [crawl] accept_digest_mismatch = true",
+            self.received, self.expected
+        )
+    }
+}
+
+impl Crawler {
+    /// Compares a memento's bytes with the CDX digest of the capture asked for or, when the
+    /// archive led to another capture that the store lists (a moved policy's own captures),
+    /// with that capture's digest. `Redirected`: led to a capture the store does not list.
+    fn verify(&self, domain: &Domain, memento: &Memento) -> Result<Verdict, CrawlError> {
+        let is_page = (200..300).contains(&memento.status);
+        let expected = match &memento.digest_check {
+            wayback::DigestCheck::Mismatch { expected, .. } => expected.clone(),
+            _ => String::new(),
+        };
+        let (check, expected) = match digest_check_of(memento) {
+            DigestCheck::Redirected => {
+                let landed = found_url(memento);
+                let listed =
+                    self.with_store(|s| s.listed_digest(domain.id, &landed, &memento.timestamp))?;
+                match listed {
+                    // Bytes decoded from a Content-Encoding are not the indexed payload.
+                    Some(digest) if memento.encoding_note.is_none() => {
+                        if digest.eq_ignore_ascii_case(&memento.sha1) {
+                            (DigestCheck::Redirected, digest)
+                        } else {
+                            (DigestCheck::Mismatch, digest)
+                        }
+                    }
+                    _ => (DigestCheck::Redirected, String::new()),
+                }
+            }
+            check => (check, expected),
+        };
+        Ok(Verdict {
+            check,
+            is_page,
+            expected,
+            received: memento.sha1.clone(),
+        })
     }
 }
 

@@ -45,6 +45,9 @@ pub struct CrawlSettings {
     pub max_fetch_attempts: u32,
     /// The archive written in the Markdown header's snapshot links.
     pub snapshot_base: String,
+    /// Whether a capture whose bytes still differ from its CDX digest after every attempt
+    /// counts for versions (by default it is kept, flagged `mismatch`, and left out).
+    pub accept_digest_mismatch: bool,
     /// Words that mark policy links and URLs.
     pub keywords: Keywords,
 }
@@ -60,8 +63,41 @@ impl Default for CrawlSettings {
             crawl_interval_days: 7.0,
             max_fetch_attempts: 5,
             snapshot_base: "https://web.archive.org".into(),
+            accept_digest_mismatch: false,
             keywords: Keywords::default(),
         }
+    }
+}
+
+impl CrawlSettings {
+    /// Refuses values that would make a crawl hang or do nothing useful; the message names the
+    /// key.
+    pub fn validate(&self) -> Result<(), CrawlError> {
+        let whole = |key: &str, value: u32, min: u32, max: u32| {
+            if (min..=max).contains(&value) {
+                Ok(())
+            } else {
+                Err(CrawlError::InvalidSettings(format!(
+                    "[crawl] {key} = {value} is out of range: give a whole number from {min} to {max}"
+                )))
+            }
+        };
+        whole(
+            "homepage_sample_months",
+            self.homepage_sample_months,
+            1,
+            1200,
+        )?;
+        whole("max_homepage_reads", self.max_homepage_reads, 0, 100_000)?;
+        whole("domain_concurrency", self.domain_concurrency, 1, 256)?;
+        whole("max_fetch_attempts", self.max_fetch_attempts, 1, 1000)?;
+        let days = self.crawl_interval_days;
+        if !(days.is_finite() && (0.0..=36_500.0).contains(&days)) {
+            return Err(CrawlError::InvalidSettings(format!(
+                "[crawl] crawl_interval_days = {days} is out of range: give a number of days from 0 to 36500"
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -90,6 +126,9 @@ pub enum CrawlError {
     /// A task could not be joined (a bug).
     #[error("internal error: {0}")]
     Internal(String),
+    /// A setting is out of range; the message names it.
+    #[error("{0}")]
+    InvalidSettings(String),
 }
 
 /// Live counts of a run, readable while it goes (for progress bars).
@@ -107,13 +146,45 @@ pub struct LiveCounts {
     pub errors: AtomicU64,
 }
 
+/// How one domain's crawl ended in a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutcomeState {
+    /// Done.
+    Ok,
+    /// The archive excludes the site.
+    Blocked,
+    /// It failed; the next run tries again.
+    Failed,
+    /// The client stopped (rate limit or refusals) before the domain was done.
+    Halted,
+}
+
+impl OutcomeState {
+    /// The name printed and stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeState::Ok => "ok",
+            OutcomeState::Blocked => "blocked",
+            OutcomeState::Failed => "failed",
+            OutcomeState::Halted => "halted",
+        }
+    }
+}
+
+impl std::fmt::Display for OutcomeState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 /// How one domain went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DomainOutcome {
     /// The domain.
     pub domain: String,
-    /// ok | blocked | failed | halted.
-    pub state: String,
+    /// How it ended.
+    pub state: OutcomeState,
     /// Versions added by this run.
     pub versions_new: u64,
     /// Versions stored in all.
@@ -211,7 +282,7 @@ impl Crawler {
         while let Some((index, result)) = stream.next().await {
             match result {
                 Ok(outcome) => {
-                    if outcome.state != "halted" {
+                    if outcome.state != OutcomeState::Halted {
                         self.live.domains_done.fetch_add(1, Ordering::Relaxed);
                     }
                     outcomes[index] = Some(outcome);
@@ -272,6 +343,7 @@ pub(crate) fn is_transient(error: &WaybackError) -> bool {
         error,
         WaybackError::Network { .. }
             | WaybackError::BadResponse { .. }
+            | WaybackError::RedirectLoop { .. }
             | WaybackError::RateLimited { .. }
             | WaybackError::ArchiveRefusing { .. }
     )

@@ -116,7 +116,7 @@ async fn the_demo_archive_gives_exactly_the_expected_versions() {
         .domain("blocked-example.com")
         .expect("query")
         .expect("stored");
-    assert_eq!(blocked.state, "blocked");
+    assert_eq!(blocked.state, store::DomainState::Blocked);
     assert!(timeline(&store, "blocked-example.com").is_empty());
     assert_eq!(report.counts.versions_new, 7);
 
@@ -130,7 +130,7 @@ async fn the_demo_archive_gives_exactly_the_expected_versions() {
 
     // Discovery says what it decided and why.
     let decisions = store.decisions(zoo.id).expect("decisions");
-    assert_eq!(decisions[0].method, "homepage-link");
+    assert_eq!(decisions[0].method, store::DecisionMethod::HomepageLink);
     assert_eq!(decisions[0].link_text.as_deref(), Some("Privacy Policy"));
     server.shutdown().await;
 }

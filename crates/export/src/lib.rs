@@ -3,7 +3,9 @@
 //! written by the store itself (`Store::export_sqlite`), from the same rows.
 //!
 //! Not for: choosing rows (the store's `ExportFilter` does) or computing fields. Every writer
-//! streams: one row in memory at a time.
+//! streams: one row in memory at a time. A dataset replaces the previous one only when it is
+//! whole ([`AtomicFile`], and a temporary folder for the Markdown tree): a failed or killed
+//! export never leaves half a file at the path readers use.
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -27,6 +29,79 @@ pub enum ExportError {
     /// CSV encoding failed.
     #[error("cannot write CSV: {0}")]
     Csv(#[from] csv::Error),
+    /// The output folder holds something that is not an export of ours.
+    #[error(
+        "{path} exists and is not a Markdown export of crawler (no {MARKER} in it); give a new or empty folder"
+    )]
+    NotAnExport {
+        /// The folder.
+        path: String,
+    },
+}
+
+/// The file that marks a folder as a Markdown export, so a later export may replace it.
+pub const MARKER: &str = ".crawler-export";
+
+/// A file written under a temporary name beside its destination and renamed over it by
+/// [`AtomicFile::commit`]; dropped uncommitted, the temporary file is removed and the
+/// destination is untouched.
+pub struct AtomicFile {
+    temp: tempfile::NamedTempFile,
+    out: PathBuf,
+}
+
+impl AtomicFile {
+    /// Starts a file that will replace `out`.
+    pub fn create(out: &Path) -> Result<AtomicFile, ExportError> {
+        let temp = tempfile::Builder::new()
+            .prefix(&temp_prefix(out))
+            .tempfile_in(parent_of(out))
+            .map_err(write_failed(out))?;
+        Ok(AtomicFile {
+            temp,
+            out: out.to_owned(),
+        })
+    }
+
+    /// Where to write.
+    pub fn writer(&mut self) -> &mut std::fs::File {
+        self.temp.as_file_mut()
+    }
+
+    /// Flushes the file to disk and renames it over the destination.
+    pub fn commit(self) -> Result<(), ExportError> {
+        self.temp
+            .as_file()
+            .sync_all()
+            .map_err(write_failed(&self.out))?;
+        self.temp
+            .persist(&self.out)
+            .map_err(|error| write_failed(&self.out)(error.error))?;
+        Ok(())
+    }
+}
+
+/// `.NAME.partial-`: hidden, and named after what it will become.
+fn temp_prefix(out: &Path) -> String {
+    let name = out
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!(".{name}.partial-")
+}
+
+fn parent_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    }
+}
+
+fn write_failed(path: &Path) -> impl Fn(std::io::Error) -> ExportError + '_ {
+    move |source| ExportError::Write {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 fn write_error(path: &str) -> impl Fn(std::io::Error) -> StoreError + '_ {
@@ -88,15 +163,59 @@ pub fn write_csv(
 
 /// Writes one Markdown file per version under `dir`, in the corpus layout, named so a domain's
 /// files sort by time: `f/fo/foc/focuscamera.com__20170608160109.md`. Returns the files written.
+///
+/// The tree is written in a temporary folder beside `dir` and moved into place when whole;
+/// it replaces `dir` only when that is missing, empty or a previous export (it holds
+/// [`MARKER`]), never a folder of anything else.
 pub fn write_markdown_tree(
     store: &Store,
     filter: &ExportFilter,
     dir: &Path,
 ) -> Result<u64, ExportError> {
-    std::fs::create_dir_all(dir).map_err(|source| ExportError::Write {
-        path: dir.display().to_string(),
-        source,
-    })?;
+    let replaces = match std::fs::read_dir(dir) {
+        Ok(mut entries) => {
+            if entries.next().is_some() && !dir.join(MARKER).is_file() {
+                return Err(ExportError::NotAnExport {
+                    path: dir.display().to_string(),
+                });
+            }
+            true
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => false,
+        Err(error) => return Err(write_failed(dir)(error)),
+    };
+    let parent = parent_of(dir);
+    std::fs::create_dir_all(parent).map_err(write_failed(parent))?;
+    let temp = tempfile::Builder::new()
+        .prefix(&temp_prefix(dir))
+        .tempdir_in(parent)
+        .map_err(write_failed(dir))?;
+    let files = write_tree(store, filter, temp.path())?;
+    std::fs::write(
+        temp.path().join(MARKER),
+        "Written by crawler export --format markdown; a later export replaces this folder.\n",
+    )
+    .map_err(write_failed(temp.path()))?;
+    if replaces {
+        // Move the old tree aside, the new one in, then drop the old one.
+        let old = tempfile::Builder::new()
+            .prefix(&temp_prefix(dir))
+            .tempdir_in(parent)
+            .map_err(write_failed(dir))?;
+        let aside = old.path().join("previous");
+        std::fs::rename(dir, &aside).map_err(write_failed(dir))?;
+        if let Err(error) = std::fs::rename(temp.path(), dir) {
+            let _restored = std::fs::rename(&aside, dir);
+            return Err(write_failed(dir)(error));
+        }
+        drop(old);
+    } else {
+        std::fs::rename(temp.path(), dir).map_err(write_failed(dir))?;
+    }
+    Ok(files)
+}
+
+fn write_tree(store: &Store, filter: &ExportFilter, dir: &Path) -> Result<u64, ExportError> {
     Ok(store.export_rows(filter, |row: ExportRow<'_>| {
         let text = |column: &str| {
             row.get(column)

@@ -32,12 +32,21 @@
 //!   `x-archive-orig-*`, `x-archive-src`; archived redirects with `Location` rewritten into the
 //!   archive; other timestamps → 302 "found capture at" to the nearest capture without
 //!   `Memento-Datetime`; unknown URL → the "not archived" 404; blocked host → 403.
+//! - Blocked hosts get the archive's 403 with `X-Archive-Wayback-Runtime-Error:
+//!   ...AdministrativeAccessControlException...`, the error text gzip-encoded when the request
+//!   accepts gzip.
+//! - Faults ([`Fault`], [`FaultRule`]) replace or alter answers: per rule, for a number of
+//!   requests, one in N, or a seeded random fraction ([`FaultRule::rate`],
+//!   [`FakeWayback::set_fault_seed`]). `GET /__faults` answers the counts injected so far by
+//!   kind, as a JSON object (`{"garbled-cdx": 3}`).
 //! - [`FakeWayback::shutdown`] closes the listener, so later connections are refused: that is
 //!   how tests simulate the archive's firewall block.
 
 mod cdx;
 mod fixtures;
 mod server;
+mod spec;
 
 pub use fixtures::{FixtureCapture, FixtureError, FixtureSet, surt};
 pub use server::{FakeWayback, Fault, FaultRule, FaultTarget, Pool, RequestRecord, RetryAfter};
+pub use spec::{FAULT_KINDS, fault_of_kind};

@@ -1,6 +1,7 @@
 //! The HTTP side: a small HTTP/1.1 server on 127.0.0.1 (hand-written, so that faults such as
 //! resets, truncated and trickling bodies are exact), routing, faults and the request log.
 
+use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -68,6 +69,77 @@ pub enum Fault {
     HtmlInsteadOfCdx,
     /// Gzips the body once but sends `Content-Encoding: gzip` twice (the archive's bug).
     DoubleGzip,
+    /// 504 Gateway Timeout, as the archive answers CDX queries too big for it.
+    GatewayTimeout,
+    /// A whole HTTP answer whose CDX data stops mid-way (the first half of the body), as the
+    /// archive sends big listings.
+    CdxCutShort,
+    /// HTTP 200 with an unreadable CDX body: the answer gzip-compressed but sent without
+    /// `Content-Encoding`.
+    GarbledCdx,
+    /// A memento (HTTP 200, `Memento-Datetime`) whose body has one byte altered, so its SHA-1
+    /// no longer matches the CDX digest.
+    ScrambledBody,
+    /// The archive's error answer naming a Wayback exception in
+    /// `X-Archive-Wayback-Runtime-Error` (and in its HTML page), the page gzip-encoded
+    /// whatever the request's `Accept-Encoding`. See [`Fault::runtime_error`].
+    RuntimeError {
+        /// HTTP status (403 for access control, 404 for not in archive...).
+        status: u16,
+        /// Simple name of the exception, e.g. `AdministrativeAccessControlException`.
+        exception: String,
+    },
+}
+
+impl Fault {
+    /// The archive's answer for `exception` (a Wayback exception's simple name), with the
+    /// status the archive gives it: 403 for access control, 404 for a resource not in the
+    /// archive, 503 otherwise.
+    pub fn runtime_error(exception: &str) -> Fault {
+        let status = if exception.ends_with("AccessControlException")
+            || exception == "AuthenticationControlException"
+        {
+            403
+        } else if exception == "ResourceNotInArchiveException"
+            || exception == "LiveDocumentNotAvailableException"
+        {
+            404
+        } else {
+            503
+        };
+        Fault::RuntimeError {
+            status,
+            exception: exception.to_owned(),
+        }
+    }
+
+    /// The fault's kind, as `/__faults` and the `--fault` option name it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Fault::TooManyRequests { .. } => "too-many-requests",
+            Fault::ServiceUnavailable => "service-unavailable",
+            Fault::SlowHeaders(_) => "slow-headers",
+            Fault::SlowBody { .. } => "slow-body",
+            Fault::ResetConnection => "reset",
+            Fault::TruncatedBody => "truncated-body",
+            Fault::RedirectLoop => "redirect-loop",
+            Fault::RedirectOffArchive(_) => "redirect-off-archive",
+            Fault::WrongCharset(_) => "wrong-charset",
+            Fault::HugeBody(_) => "huge-body",
+            Fault::HtmlInsteadOfCdx => "html-instead-of-cdx",
+            Fault::DoubleGzip => "double-gzip",
+            Fault::GatewayTimeout => "gateway-timeout",
+            Fault::CdxCutShort => "cdx-cut-short",
+            Fault::GarbledCdx => "garbled-cdx",
+            Fault::ScrambledBody => "scrambled-body",
+            Fault::RuntimeError { exception, .. } => match exception.as_str() {
+                "AdministrativeAccessControlException" => "blocked",
+                "RobotAccessControlException" => "robots-blocked",
+                "ResourceNotInArchiveException" => "not-in-archive",
+                _ => "runtime-error",
+            },
+        }
+    }
 }
 
 /// Which requests a fault applies to.
@@ -79,10 +151,12 @@ pub enum FaultTarget {
     Pool(Pool),
     /// Requests whose path and query contain this text.
     PathContains(String),
+    /// CDX requests asking for more than this many rows (or with no `limit`).
+    CdxLimitAbove(u64),
 }
 
 /// A fault and when to apply it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FaultRule {
     /// Requests it applies to.
     pub target: FaultTarget,
@@ -92,6 +166,9 @@ pub struct FaultRule {
     pub times: Option<u32>,
     /// Apply to one matching request in `every` (1: all of them), deterministically.
     pub every: u32,
+    /// Of those, apply to this fraction (0..=1), drawn from the server's seeded generator
+    /// ([`FakeWayback::set_fault_seed`]); 1 draws nothing.
+    pub rate: f64,
 }
 
 impl FaultRule {
@@ -102,6 +179,7 @@ impl FaultRule {
             fault,
             times: None,
             every: 1,
+            rate: 1.0,
         }
     }
     /// Limits the rule to `n` applications.
@@ -112,6 +190,15 @@ impl FaultRule {
     /// Applies the rule to one matching request in `n`.
     pub fn every(mut self, n: u32) -> FaultRule {
         self.every = n.max(1);
+        self
+    }
+    /// Applies the rule to a random fraction `rate` (0..=1) of the matching requests.
+    pub fn rate(mut self, rate: f64) -> FaultRule {
+        self.rate = if rate.is_nan() {
+            0.0
+        } else {
+            rate.clamp(0.0, 1.0)
+        };
         self
     }
 }
@@ -148,6 +235,10 @@ struct RuleState {
 pub(crate) struct Shared {
     fixtures: RwLock<FixtureSet>,
     faults: Mutex<Vec<RuleState>>,
+    /// State of the splitmix64 generator that draws rated faults.
+    rng: Mutex<u64>,
+    /// Faults injected so far, by [`Fault::kind`].
+    injected: Mutex<BTreeMap<&'static str, u64>>,
     log: Mutex<Vec<RequestRecord>>,
     base: String,
 }
@@ -179,6 +270,8 @@ impl FakeWayback {
         let shared = Arc::new(Shared {
             fixtures: RwLock::new(fixtures),
             faults: Mutex::new(Vec::new()),
+            rng: Mutex::new(0),
+            injected: Mutex::new(BTreeMap::new()),
             log: Mutex::new(Vec::new()),
             base: format!("http://{addr}"),
         });
@@ -227,6 +320,17 @@ impl FakeWayback {
     /// Removes every fault rule.
     pub fn clear_faults(&self) {
         lock(&self.shared.faults).clear();
+    }
+
+    /// Seeds the generator that decides which requests rated rules ([`FaultRule::rate`])
+    /// apply to: the same seed and the same request order inject the same faults.
+    pub fn set_fault_seed(&self, seed: u64) {
+        *lock(&self.shared.rng) = seed;
+    }
+
+    /// Faults injected so far, by [`Fault::kind`] (also served as JSON at `/__faults`).
+    pub fn fault_counts(&self) -> BTreeMap<&'static str, u64> {
+        lock(&self.shared.injected).clone()
     }
 
     /// Adds a capture while serving.
@@ -348,6 +452,7 @@ fn reason(status: u16) -> &'static str {
         429 => "Too Many Requests",
         500 => "Internal Server Error",
         503 => "Service Unavailable",
+        504 => "Gateway Timeout",
         _ => "Status",
     }
 }
@@ -362,6 +467,29 @@ fn pool_of(path: &str) -> Pool {
     }
 }
 
+/// Where the counts of injected faults are served (never itself faulted).
+const FAULTS_PATH: &str = "/__faults";
+
+/// A uniform draw in [0, 1) from the server's splitmix64 generator.
+fn draw(shared: &Shared) -> f64 {
+    let mut state = lock(&shared.rng);
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// The `limit` a CDX request asks for (`None` when absent or unreadable).
+fn requested_limit(target: &str) -> Option<u64> {
+    let query = target.split_once('?').map_or("", |(_, q)| q);
+    decode_query(query)
+        .into_iter()
+        .find(|(name, _)| name == "limit")
+        .and_then(|(_, value)| value.parse().ok())
+}
+
 fn choose_fault(shared: &Shared, target: &str, pool: Pool) -> Option<Fault> {
     let mut faults = lock(&shared.faults);
     for state in faults.iter_mut() {
@@ -369,6 +497,9 @@ fn choose_fault(shared: &Shared, target: &str, pool: Pool) -> Option<Fault> {
             FaultTarget::Any => true,
             FaultTarget::Pool(p) => *p == pool,
             FaultTarget::PathContains(text) => target.contains(text.as_str()),
+            FaultTarget::CdxLimitAbove(rows) => {
+                pool == Pool::Cdx && requested_limit(target).is_none_or(|limit| limit > *rows)
+            }
         };
         if !matches || state.rule.times.is_some_and(|n| state.applied >= n) {
             continue;
@@ -377,8 +508,13 @@ fn choose_fault(shared: &Shared, target: &str, pool: Pool) -> Option<Fault> {
         if (state.seen - 1) % state.rule.every != 0 {
             continue;
         }
+        if state.rule.rate < 1.0 && draw(shared) >= state.rule.rate {
+            continue;
+        }
         state.applied += 1;
-        return Some(state.rule.fault.clone());
+        let fault = state.rule.fault.clone();
+        *lock(&shared.injected).entry(fault.kind()).or_insert(0) += 1;
+        return Some(fault);
     }
     None
 }
@@ -391,7 +527,12 @@ async fn serve_connection(shared: Arc<Shared>, mut stream: TcpStream) {
     let wall = SystemTime::now();
     let path = request.target.split('?').next().unwrap_or("").to_owned();
     let pool = pool_of(&path);
-    let fault = choose_fault(&shared, &request.target, pool);
+    // The control endpoint answers whatever faults are set.
+    let fault = if path == FAULTS_PATH {
+        None
+    } else {
+        choose_fault(&shared, &request.target, pool)
+    };
     let mut record = RequestRecord {
         at,
         wall,
@@ -434,6 +575,12 @@ async fn serve_connection(shared: Arc<Shared>, mut stream: TcpStream) {
             "text/html",
             "<html><body><h1>503 Service Unavailable</h1></body></html>\n",
         ),
+        Some(Fault::GatewayTimeout) => Response::new(
+            504,
+            "text/html",
+            "<html><body><h1>504 Gateway Time-out</h1><p>The server didn't respond in time.</p></body></html>\n",
+        ),
+        Some(Fault::RuntimeError { status, exception }) => runtime_error_page(*status, exception),
         Some(Fault::RedirectLoop) => {
             let location = match request
                 .target
@@ -461,7 +608,13 @@ async fn serve_connection(shared: Arc<Shared>, mut stream: TcpStream) {
             Response::new(200, "text/html", body)
                 .header("Memento-Datetime", "Wed, 01 Jan 2020 00:00:00 GMT")
         }
-        _ => route(&shared, &request.target, &path),
+        _ => {
+            let accepts_gzip = request
+                .accept_encoding
+                .as_deref()
+                .is_some_and(|accept| accept.to_ascii_lowercase().contains("gzip"));
+            route(&shared, &request.target, &path, accepts_gzip)
+        }
     };
     match &fault {
         Some(Fault::WrongCharset(charset)) => {
@@ -473,11 +626,26 @@ async fn serve_connection(shared: Arc<Shared>, mut stream: TcpStream) {
                 format!("text/html; charset={charset}"),
             ));
         }
+        Some(Fault::CdxCutShort) => {
+            let half = response.body.len() / 2;
+            response.body.truncate(half);
+        }
+        Some(Fault::GarbledCdx) => response.body = gzip(&response.body),
+        Some(Fault::ScrambledBody) => {
+            let is_memento = response
+                .headers
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case("memento-datetime"));
+            if is_memento {
+                let middle = response.body.len() / 2;
+                match response.body.get_mut(middle) {
+                    Some(byte) => *byte ^= 0x01,
+                    None => response.body.push(b' '),
+                }
+            }
+        }
         Some(Fault::DoubleGzip) => {
-            let mut encoder =
-                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-            let _ = encoder.write_all(&response.body);
-            response.body = encoder.finish().unwrap_or_default();
+            response.body = gzip(&response.body);
             response
                 .headers
                 .push(("Content-Encoding".into(), "gzip".into()));
@@ -532,6 +700,53 @@ async fn serve_connection(shared: Arc<Shared>, mut stream: TcpStream) {
     let _ = stream.shutdown().await;
 }
 
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
+}
+
+/// The runtime-error header value the archive sends for `exception`.
+fn runtime_error_header(exception: &str) -> String {
+    let message = match exception {
+        "AdministrativeAccessControlException" => "Blocked Site Error",
+        "RobotAccessControlException" => "Blocked By Robots",
+        "ResourceNotInArchiveException" => "This resource is not in the archive",
+        _ => "Error",
+    };
+    format!(
+        "org.archive.util.io.RuntimeIOException: org.archive.wayback.exception.{exception}: {message}"
+    )
+}
+
+/// The archive's error page for `exception`, gzip-encoded, with the runtime-error header.
+fn runtime_error_page(status: u16, exception: &str) -> Response {
+    let header = runtime_error_header(exception);
+    let page = format!(
+        "<!DOCTYPE html>\n<html><head><title>Wayback Machine</title></head><body><h2>Wayback Machine</h2><p>{header}</p></body></html>\n"
+    );
+    let mut response = Response::new(status, "text/html; charset=utf-8", gzip(page.as_bytes()))
+        .header("Content-Encoding", "gzip")
+        .header("X-Archive-Wayback-Runtime-Error", header);
+    response
+        .headers
+        .push(("Vary".into(), "Accept-Encoding".into()));
+    response
+}
+
+/// The answer for a blocked host: the runtime-error header, the error text gzip-encoded when
+/// the request accepts gzip (as the archive does).
+fn blocked_answer(accepts_gzip: bool, body: String) -> Response {
+    let header = runtime_error_header("AdministrativeAccessControlException");
+    if accepts_gzip {
+        Response::new(403, "text/plain", gzip(body.as_bytes()))
+            .header("Content-Encoding", "gzip")
+            .header("X-Archive-Wayback-Runtime-Error", header)
+    } else {
+        Response::new(403, "text/plain", body).header("X-Archive-Wayback-Runtime-Error", header)
+    }
+}
+
 /// Closes a connection with a TCP reset (SO_LINGER 0). A zero linger never blocks on drop,
 /// which is what the deprecation of `set_linger` warns about.
 #[allow(deprecated)]
@@ -546,7 +761,18 @@ fn decode_query(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn route(shared: &Shared, target: &str, path: &str) -> Response {
+fn route(shared: &Shared, target: &str, path: &str, accepts_gzip: bool) -> Response {
+    if path == FAULTS_PATH {
+        let counts: serde_json::Map<String, serde_json::Value> = lock(&shared.injected)
+            .iter()
+            .map(|(kind, count)| ((*kind).to_owned(), (*count).into()))
+            .collect();
+        return Response::new(
+            200,
+            "application/json",
+            format!("{}\n", serde_json::Value::Object(counts)),
+        );
+    }
     let set = match shared.fixtures.read() {
         Ok(set) => set,
         Err(poisoned) => poisoned.into_inner(),
@@ -558,18 +784,13 @@ fn route(shared: &Shared, target: &str, path: &str) -> Response {
             params.push(("output".into(), "json".into()));
         }
         let answer = cdx::answer(&set, &params);
-        let response = Response::new(answer.status, answer.content_type, answer.body);
-        return if answer.blocked {
-            response.header(
-                "X-Archive-Wayback-Runtime-Error",
-                "org.archive.util.io.RuntimeIOException: org.archive.wayback.exception.AdministrativeAccessControlException: Blocked Site Error",
-            )
-        } else {
-            response
-        };
+        if answer.blocked {
+            return blocked_answer(accepts_gzip, answer.body);
+        }
+        return Response::new(answer.status, answer.content_type, answer.body);
     }
     if let Some(rest) = path.strip_prefix("/web/") {
-        return playback(shared, &set, rest, query);
+        return playback(shared, &set, rest, query, accepts_gzip);
     }
     Response::new(404, "text/plain", "not found\n")
 }
@@ -617,7 +838,13 @@ fn rfc1123(timestamp: &str) -> String {
     httpdate::fmt_http_date(time)
 }
 
-fn playback(shared: &Shared, set: &FixtureSet, rest: &str, query: &str) -> Response {
+fn playback(
+    shared: &Shared,
+    set: &FixtureSet,
+    rest: &str,
+    query: &str,
+    accepts_gzip: bool,
+) -> Response {
     // rest = "<timestamp><mode>/<original>"
     let Some((stamp_mode, original)) = rest.split_once('/') else {
         return not_archived();
@@ -650,9 +877,11 @@ fn playback(shared: &Shared, set: &FixtureSet, rest: &str, query: &str) -> Respo
         original = format!("{original}?{query}");
     }
     if set.is_blocked(&original) {
-        let runtime = "org.archive.util.io.RuntimeIOException: org.archive.wayback.exception.AdministrativeAccessControlException: Blocked Site Error";
-        return Response::new(403, "text/plain", format!("{runtime}\n"))
-            .header("X-Archive-Wayback-Runtime-Error", runtime);
+        let body = format!(
+            "{}\n",
+            runtime_error_header("AdministrativeAccessControlException")
+        );
+        return blocked_answer(accepts_gzip, body);
     }
     let key = surt(&original);
     let captures: Vec<&FixtureCapture> = set.with_key(&key).iter().collect();

@@ -42,9 +42,10 @@ pub use diff::{Comparison, DiffStats, compare};
 pub use html::render_html;
 pub use json::render_json;
 pub use terminal::render_terminal;
+pub use text::terminal_safe;
 pub use unified::render_unified;
 
-use text::{count_words, terminal_safe, thousands, ts_date};
+use text::{count_words, thousands, ts_date};
 
 /// A borrowed view of one stored version of a domain's policy: what the renderers need, without
 /// tying this crate to how versions are stored.

@@ -110,8 +110,14 @@ pub(crate) fn token_bounds(s: &str) -> Vec<usize> {
 /// `\n` (ESC, CSI and the other C0/C1 codes), and the bidirectional overrides and isolates that
 /// can make text display in another order than it is stored.
 fn is_unsafe_for_terminal(c: char) -> bool {
-    (c.is_control() && c != '\t' && c != '\n')
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && c != '\t' && c != '\n') || is_bidi_control(c)
+}
+
+/// The bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they
+/// reorder the text around them on display. The marks U+200E/U+200F only set a direction and
+/// are left alone.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Appends `s` to `out` for display on a terminal: `\r` is dropped, other unsafe characters
@@ -135,18 +141,52 @@ pub(crate) fn push_terminal_safe(out: &mut String, s: &str, one_line: bool) {
     }
 }
 
-/// [`push_terminal_safe`] into a new string.
-pub(crate) fn terminal_safe(s: &str, one_line: bool) -> String {
+/// Archived text made safe to print on a terminal, for every command that shows it (titles,
+/// URLs, field values, diffs): control characters (ESC, CSI, BEL, the rest of C0 and C1 but
+/// `\n` and `\t`) and bidirectional overrides become U+FFFD and `\r` is dropped, so a page can
+/// neither send escape sequences (retitle the window, recolour or clear the screen, write the
+/// clipboard, hide links) nor display reversed. With `one_line`, `\n` and `\t` become spaces.
+pub fn terminal_safe(s: &str, one_line: bool) -> String {
     let mut out = String::with_capacity(s.len());
     push_terminal_safe(&mut out, s, one_line);
     out
+}
+
+/// Appends `s` to `out` with each unsafe character (see [`is_unsafe_for_terminal`]; `\r`
+/// included) written as visible text: `\x1b` for C0/C1 controls and DEL, `\u{202e}` for the
+/// bidirectional controls. Everything else is kept byte for byte, so a unified diff of ordinary
+/// text still applies while one of hostile text shows what it holds without acting on it.
+pub(crate) fn push_visibly_escaped(out: &mut String, s: &str) {
+    if !s.chars().any(is_unsafe_for_terminal) {
+        out.push_str(s);
+        return;
+    }
+    for c in s.chars() {
+        if is_unsafe_for_terminal(c) {
+            push_visible_escape(out, c);
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+/// `\x1b` for a character below U+0100, `\u{202e}` above.
+fn push_visible_escape(out: &mut String, c: char) {
+    use std::fmt::Write as _;
+    let code = u32::from(c);
+    let _ = if code < 0x100 {
+        write!(out, "\\x{code:02x}")
+    } else {
+        write!(out, "\\u{{{code:04x}}}")
+    };
 }
 
 /// Appends `s` to `out` HTML-escaped: `&`, `<`, `>`, `"` and `'` become entities, so the result is
 /// safe in element content and in quoted attribute values. `=` becomes `&#61;` as well, so
 /// archived text never puts a literal `href=` or `src=` into a page (harmless either way once `<`
 /// is escaped, but it keeps such pages trivially checkable). NUL and the other control
-/// characters except `\t`, `\n` and `\r` become U+FFFD.
+/// characters except `\t`, `\n` and `\r` become U+FFFD. Bidirectional embeddings, overrides and
+/// isolates are shown as visible text (`\u{202e}`) instead of reordering what follows them.
 pub(crate) fn push_html_escaped(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
@@ -158,6 +198,7 @@ pub(crate) fn push_html_escaped(out: &mut String, s: &str) {
             '=' => out.push_str("&#61;"),
             '\t' | '\n' | '\r' => out.push(c),
             c if c.is_control() => out.push('\u{FFFD}'),
+            c if is_bidi_control(c) => push_visible_escape(out, c),
             c => out.push(c),
         }
     }
@@ -233,5 +274,18 @@ mod tests {
             "a\u{FFFD}[31mb\n\u{FFFD}c\u{FFFD}"
         );
         assert_eq!(terminal_safe("a\nb\tc", true), "a b c");
+        let mut visible = String::new();
+        push_visibly_escaped(
+            &mut visible,
+            "a\x1b]52;c;eA==\x07b\r\n\u{9b}2J\u{202E}\tc\u{7f}",
+        );
+        assert_eq!(
+            visible,
+            "a\\x1b]52;c;eA==\\x07b\\x0d\n\\x9b2J\\u{202e}\tc\\x7f"
+        );
+        assert_eq!(
+            html_escape("\u{202E}gpj.exe\u{2066}x\u{200F}"),
+            "\\u{202e}gpj.exe\\u{2066}x\u{200F}"
+        );
     }
 }

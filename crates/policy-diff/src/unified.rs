@@ -1,6 +1,7 @@
 //! Unified diff of the bodies.
 
 use crate::diff::{Comparison, HunkItem};
+use crate::text::push_visibly_escaped;
 
 /// Unchanged lines around each change in unified diffs and in the JSON hunks.
 pub(crate) const UNIFIED_CONTEXT: usize = 3;
@@ -10,9 +11,12 @@ pub(crate) const UNIFIED_CONTEXT: usize = 3;
 /// prefixed with `' '`, `-` or `+`, and `\ No newline at end of file` after a last line that
 /// lacks its newline. `patch` applied to a file holding the old body produces the new body.
 ///
-/// Identical bodies give an empty string (no headers), as `diff` prints nothing. The body text
-/// is written as is (no escaping, no sanitising), since the output must apply; only `\r`
-/// and `\n` in the labels are replaced by spaces so the header stays two lines.
+/// Identical bodies give an empty string (no headers), as `diff` prints nothing. The output is
+/// read on terminals as often as by `patch`, so archived text never reaches it raw: control
+/// characters other than `\n` and `\t` (ESC, BEL, `\r`, C1...) and bidirectional overrides are
+/// written as visible escapes (`\x1b`, `\u{202e}`); every other byte is kept, so the diff of
+/// texts without such characters applies exactly. `\r` and `\n` in the labels become spaces so
+/// the header stays two lines.
 pub fn render_unified(cmp: &Comparison, old_label: &str, new_label: &str) -> String {
     let hunks = cmp.hunks(UNIFIED_CONTEXT);
     if hunks.is_empty() {
@@ -21,9 +25,9 @@ pub fn render_unified(cmp: &Comparison, old_label: &str, new_label: &str) -> Str
     let label = |l: &str| l.replace(['\r', '\n'], " ");
     let mut out = String::with_capacity(4096);
     out.push_str("--- ");
-    out.push_str(&label(old_label));
+    push_visibly_escaped(&mut out, &label(old_label));
     out.push_str("\n+++ ");
-    out.push_str(&label(new_label));
+    push_visibly_escaped(&mut out, &label(new_label));
     out.push('\n');
     for hunk in hunks {
         out.push_str("@@ ");
@@ -53,7 +57,7 @@ pub fn render_unified(cmp: &Comparison, old_label: &str, new_label: &str) -> Str
 
 fn push_line(out: &mut String, prefix: char, line: &str) {
     out.push(prefix);
-    out.push_str(line);
+    push_visibly_escaped(out, line);
     if !line.ends_with('\n') {
         out.push_str("\n\\ No newline at end of file\n");
     }

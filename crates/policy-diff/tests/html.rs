@@ -135,3 +135,28 @@ fn unchanged_text_and_empty_timeline() {
     let empty = render_html("example.com", &[], &[]);
     assert!(empty.contains("<p>No versions.</p>"));
 }
+
+#[test]
+fn bidirectional_overrides_are_shown_not_applied() {
+    let old = VersionView {
+        title: Some("Privacy \u{202E}gpj.exe"),
+        url: "http://example.com/\u{2066}privacy\u{2069}",
+        ..view(1, "20140101000000", "We keep data.\n")
+    };
+    let new = view(
+        2,
+        "20150101000000",
+        "We keep data for \u{202E}syad 03\u{202C} only.\n\u{200F}שלום\n",
+    );
+    let page = render_html("example.com", &[old, new], &[compare(&old, &new)]);
+    for raw in [
+        '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2069}',
+    ] {
+        assert!(!page.contains(raw), "{raw:?} reached the page");
+    }
+    assert!(page.contains("Privacy \\u{202e}gpj.exe"), "{page}");
+    assert!(page.contains("\\u{2066}privacy\\u{2069}"), "{page}");
+    assert!(page.contains("\\u{202e}syad 03\\u{202c}"), "{page}");
+    // A right-to-left mark only sets a direction: Hebrew text keeps it.
+    assert!(page.contains("\u{200F}שלום"), "{page}");
+}

@@ -186,3 +186,40 @@ fn patch_applies_to_random_pairs() {
         check_applies(&format!("random-{i}"), &old, &new);
     }
 }
+
+/// Control sequences a hostile page could hold: clear screen, window title (OSC 0), clipboard
+/// write (OSC 52), a hidden hyperlink (OSC 8), C1 CSI, a carriage return and a bidi override.
+const HOSTILE: &str = "Hello \x1b[2J\x1b]0;pwned\x07 \x1b]52;c;cm0gLXJmIH4=\x07 \
+\x1b]8;;http://evil.example/\x1b\\click\x1b]8;;\x1b\\ \u{9b}31m\r world \u{202E}txt.exe\n";
+
+#[test]
+fn archived_control_characters_are_shown_not_sent() {
+    let out = unified("Hello world\n", HOSTILE);
+    for raw in ['\x1b', '\x07', '\u{9b}', '\r', '\u{202E}'] {
+        assert!(!out.contains(raw), "{raw:?} reached the diff: {out:?}");
+    }
+    assert!(
+        out.contains(r"+Hello \x1b[2J\x1b]0;pwned\x07 \x1b]52;c;cm0gLXJmIH4=\x07"),
+        "{out}"
+    );
+    assert!(out.contains(r"\x9b31m\x0d world \u{202e}txt.exe"), "{out}");
+    let (o, n) = (view(1, "1", "a\n"), view(2, "2", "b\n"));
+    let labelled = render_unified(&compare(&o, &n), "old\x1b]0;x\x07", "new");
+    assert!(
+        labelled.starts_with("--- old\\x1b]0;x\\x07\n+++ new\n"),
+        "{labelled}"
+    );
+}
+
+#[test]
+fn patch_applies_to_texts_with_tabs_and_unicode() {
+    if !patch_available() {
+        eprintln!("`patch` not found; skipping");
+        return;
+    }
+    check_applies(
+        "tabs-unicode",
+        "Politique\tde confidentialité\n\u{200F}שלום\nend\n",
+        "Politique\tde confidentialité — mise à jour\n\u{200F}שלום\nend\n",
+    );
+}

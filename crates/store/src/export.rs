@@ -201,18 +201,34 @@ impl Store {
                 .map_err(io(format!("cannot remove {}", partial.display())))?;
         }
         let partial_text = partial.to_string_lossy().into_owned();
-        self.conn
-            .execute("ATTACH DATABASE ?1 AS export", [&partial_text])?;
-        let result = self.fill_export(filter, with_contents, info);
-        let detached = self.conn.execute("DETACH DATABASE export", []);
-        let counts = result?;
-        detached?;
-        std::fs::rename(&partial, out).map_err(io(format!(
-            "cannot move {} to {}",
-            partial.display(),
-            out.display()
-        )))?;
-        Ok(counts)
+        let result = self
+            .conn
+            .execute("ATTACH DATABASE ?1 AS export", [&partial_text])
+            .map_err(StoreError::from)
+            .and_then(|_| {
+                let result = self.fill_export(filter, with_contents, info);
+                let detached = self.conn.execute("DETACH DATABASE export", []);
+                let counts = result?;
+                detached?;
+                Ok(counts)
+            })
+            .and_then(|counts| {
+                std::fs::rename(&partial, out).map_err(io(format!(
+                    "cannot move {} to {}",
+                    partial.display(),
+                    out.display()
+                )))?;
+                Ok(counts)
+            });
+        if result.is_err() {
+            // A failed export leaves nothing behind: neither the partial file nor its journal.
+            for suffix in ["", "-journal", "-wal", "-shm"] {
+                let mut leftover = partial.as_os_str().to_owned();
+                leftover.push(suffix);
+                let _gone = std::fs::remove_file(std::path::PathBuf::from(leftover));
+            }
+        }
+        result
     }
 
     fn fill_export(

@@ -111,10 +111,98 @@ pub struct Domain {
     pub homepage_cursor: Option<String>,
     /// Newest candidate policy capture listed.
     pub policy_cursor: Option<String>,
-    /// new | ok | blocked | failed.
-    pub state: String,
+    /// Where it stands.
+    pub state: DomainState,
     /// The last error, when the state says one.
     pub last_error: Option<String>,
+}
+
+/// An enum stored in SQLite as its name: the names, `as_str`, `Display`, `ToSql` and
+/// `FromSql` written once per enum from one table.
+macro_rules! stored_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant,)*
+        }
+
+        impl $name {
+            /// The stored name.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)*
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.pad(self.as_str())
+            }
+        }
+
+        impl rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.as_str().into())
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(
+                value: rusqlite::types::ValueRef<'_>,
+            ) -> rusqlite::types::FromSqlResult<Self> {
+                match value.as_str()? {
+                    $($text => Ok($name::$variant),)*
+                    other => Err(rusqlite::types::FromSqlError::Other(
+                        format!("unknown {} {other:?}", stringify!($name)).into(),
+                    )),
+                }
+            }
+        }
+    };
+}
+
+stored_enum! {
+    /// Where a domain stands after its last crawl.
+    pub enum DomainState {
+        /// Asked for, not crawled yet.
+        New => "new",
+        /// The last crawl finished.
+        Ok => "ok",
+        /// The archive excludes the site.
+        Blocked => "blocked",
+        /// The last crawl failed (`last_error` says why).
+        Failed => "failed",
+    }
+}
+
+stored_enum! {
+    /// How discovery chose a span's policy URL.
+    pub enum DecisionMethod {
+        /// A homepage capture of the time linked to it.
+        HomepageLink => "homepage-link",
+        /// It was chosen before (or is the only candidate known as the policy).
+        Confirmed => "confirmed",
+        /// Its URL's keywords alone, with no rival of equal score.
+        UrlKeywords => "url-keywords",
+        /// Nothing was chosen.
+        None => "none",
+    }
+}
+
+stored_enum! {
+    /// How a fetched capture's bytes compare with its CDX digest.
+    pub enum DigestCheck {
+        /// Equal.
+        Match => "match",
+        /// Served as asked but different: damaged on the way; kept out of versions.
+        Mismatch => "mismatch",
+        /// The archive led to another capture, whose digest is not the one listed.
+        Redirected => "redirected",
+        /// No digest to compare with.
+        NotChecked => "not-checked",
+    }
 }
 
 /// A site a domain moved to.
@@ -126,6 +214,20 @@ pub struct Alias {
     pub since: String,
     /// Newest candidate capture listed on it.
     pub policy_cursor: Option<String>,
+}
+
+/// The last row one listing showed for one URL key: a listing resumed after its cursor starts
+/// with a row that digest-collapse would have hidden when it repeats this digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ListingTail {
+    /// `""` for the domain's own candidate listing, else the alias host listed.
+    pub listing: String,
+    /// The CDX urlkey.
+    pub urlkey: String,
+    /// Its last listed timestamp.
+    pub timestamp: String,
+    /// Its last listed digest.
+    pub digest: String,
 }
 
 /// A CDX row to record.
@@ -171,7 +273,7 @@ pub struct Decision {
     /// The URL chosen, if any.
     pub policy_url: Option<String>,
     /// homepage-link | confirmed | url-keywords | none.
-    pub method: String,
+    pub method: DecisionMethod,
     /// The homepage capture read.
     pub homepage_url: Option<String>,
     /// Its timestamp.
@@ -197,6 +299,8 @@ pub struct Plan {
     pub homepage_cursor: Option<String>,
     /// New policy cursor.
     pub policy_cursor: Option<String>,
+    /// New tails of the listings (saved with the cursors).
+    pub tails: Vec<ListingTail>,
 }
 
 /// A policy capture waiting to be fetched.
@@ -254,7 +358,7 @@ pub struct FetchResult {
     /// Its archived status.
     pub found_status: u16,
     /// match | mismatch | not-checked.
-    pub digest_check: String,
+    pub digest_check: DigestCheck,
     /// Hash of the policy text; `None` when the page has no text.
     pub text_hash: Option<String>,
     /// A remark (why there is no text...).
@@ -411,8 +515,13 @@ pub struct StoreStatus {
     pub contents: i64,
     /// Policy captures waiting for a retry.
     pub pending_retries: i64,
+    /// Policy captures given up (`gone`: the archive's answer was final, or faults persisted
+    /// through every attempt).
+    pub gone_captures: i64,
+    /// Policy captures kept out of versions because their bytes differ from the CDX digest.
+    pub damaged_captures: i64,
     /// Domains blocked or failed.
-    pub failing_domains: Vec<(String, String, Option<String>)>,
+    pub failing_domains: Vec<(String, DomainState, Option<String>)>,
     /// The last run.
     pub last_run: Option<CrawlRun>,
 }
@@ -441,6 +550,115 @@ impl Store {
     pub fn open_in_memory() -> Result<Store> {
         let conn = Connection::open_in_memory()?;
         Self::prepare(conn, Path::new(":memory:"))
+    }
+
+    /// Opens an existing database for reading only, as `status`, `history`, `diff` and
+    /// `export` need: nothing is written to it (no WAL switch, no migration), so a published
+    /// store on read-only media can be read. When its folder is not writable it is opened
+    /// `immutable=1`, needing no `-shm` file. A schema older or newer than this tool's is
+    /// [`StoreError::Migrate`], saying what to do. Databases attached later (an export's output)
+    /// can still be written.
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        let open_error = |source| StoreError::Open {
+            path: path.to_owned(),
+            source,
+        };
+        let folder = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let folder_read_only = std::fs::metadata(folder).is_ok_and(|m| m.permissions().readonly());
+        let mut file = String::from("file:");
+        for c in path.to_string_lossy().chars() {
+            match c {
+                '%' => file.push_str("%25"),
+                '?' => file.push_str("%3f"),
+                '#' => file.push_str("%23"),
+                c => file.push(c),
+            }
+        }
+        // `mode=ro` makes this file read-only; the connection's own flags stay read-write so
+        // that `ATTACH` can create an export's output.
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+            | rusqlite::OpenFlags::SQLITE_OPEN_CREATE
+            | rusqlite::OpenFlags::SQLITE_OPEN_URI
+            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let connect = |immutable: bool| -> rusqlite::Result<Connection> {
+            let options = if immutable {
+                "?mode=ro&immutable=1"
+            } else {
+                "?mode=ro"
+            };
+            let conn = Connection::open_with_flags(format!("{file}{options}"), flags)?;
+            conn.busy_timeout(std::time::Duration::from_secs(30))?;
+            // A first read: where a WAL store's `-shm` cannot be created it fails here.
+            conn.pragma_query_value(None, "user_version", |row| row.get::<_, i64>(0))?;
+            Ok(conn)
+        };
+        let cannot_write_beside = |error: &rusqlite::Error| {
+            matches!(
+                error.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly)
+            )
+        };
+        // Read-only media (or a folder even root cannot write): `immutable=1` needs no `-shm`,
+        // but it would not see changes still in the `-wal` file.
+        let connect_immutable = || {
+            let mut wal = path.as_os_str().to_owned();
+            wal.push("-wal");
+            let wal = PathBuf::from(wal);
+            if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+                return Err(StoreError::Migrate {
+                    path: path.to_owned(),
+                    detail: format!(
+                        "{} holds changes not yet merged into the database, and the folder is read-only: read it from a writable copy of the folder, or publish it again after a crawl has ended (which merges them)",
+                        wal.display()
+                    ),
+                });
+            }
+            connect(true).map_err(open_error)
+        };
+        let conn = if folder_read_only {
+            connect_immutable()?
+        } else {
+            match connect(false) {
+                Err(error) if cannot_write_beside(&error) => connect_immutable()?,
+                other => other.map_err(open_error)?,
+            }
+        };
+        let pending = schema::migrations()
+            .pending_migrations(&conn)
+            .map_err(|error| StoreError::Migrate {
+                path: path.to_owned(),
+                detail: error.to_string(),
+            })?;
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .map_err(open_error)?;
+        let latest = version + i64::from(pending);
+        let detail = if version == 0 {
+            Some("it holds no crawler schema: is it a store made by `crawler crawl`?".to_owned())
+        } else if pending > 0 {
+            Some(format!(
+                "its schema (version {version}) is older than this crawler's ({latest}) and read-only commands never upgrade it: run `crawler crawl` with this --db once (on a writable copy if the file is read-only), or use the crawler that made it"
+            ))
+        } else if pending < 0 {
+            Some(format!(
+                "its schema (version {version}) is newer than this crawler's ({latest}): use a newer crawler"
+            ))
+        } else {
+            None
+        };
+        if let Some(detail) = detail {
+            return Err(StoreError::Migrate {
+                path: path.to_owned(),
+                detail,
+            });
+        }
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+        })
     }
 
     fn prepare(mut conn: Connection, path: &Path) -> Result<Store> {
@@ -592,7 +810,7 @@ impl Store {
     pub fn set_domain_state(
         &self,
         domain_id: i64,
-        state: &str,
+        state: DomainState,
         error: Option<&str>,
         crawled: bool,
     ) -> Result<()> {
@@ -642,6 +860,21 @@ impl Store {
                 params![domain_id, alias.host, alias.since, alias.policy_cursor],
             )?;
         }
+        for tail in &plan.tails {
+            tx.execute(
+                "INSERT INTO listing_tails (domain_id, listing, urlkey, timestamp, digest)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (domain_id, listing, urlkey)
+                 DO UPDATE SET timestamp = excluded.timestamp, digest = excluded.digest",
+                params![
+                    domain_id,
+                    tail.listing,
+                    tail.urlkey,
+                    tail.timestamp,
+                    tail.digest
+                ],
+            )?;
+        }
         tx.execute(
             "UPDATE domains SET homepage_cursor = coalesce(?2, homepage_cursor),
                  policy_cursor = coalesce(?3, policy_cursor)
@@ -650,6 +883,23 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(listed)
+    }
+
+    /// The listing tails of a domain (see [`ListingTail`]).
+    pub fn listing_tails(&self, domain_id: i64) -> Result<Vec<ListingTail>> {
+        let mut statement = self.conn.prepare(
+            "SELECT listing, urlkey, timestamp, digest FROM listing_tails
+             WHERE domain_id = ?1 ORDER BY listing, urlkey",
+        )?;
+        let rows = statement.query_map([domain_id], |row| {
+            Ok(ListingTail {
+                listing: row.get(0)?,
+                urlkey: row.get(1)?,
+                timestamp: row.get(2)?,
+                digest: row.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
     /// The discovery decisions of a domain, oldest first.
@@ -718,9 +968,28 @@ impl Store {
                 "SELECT content_sha1 FROM captures
                  WHERE digest = ?1 AND fetch_state = 'done' AND content_sha1 IS NOT NULL
                    AND (status IS NULL OR status BETWEEN 200 AND 299)
+                   AND digest_check IS NOT 'mismatch'
                    AND found_timestamp = timestamp
                  ORDER BY id LIMIT 1",
                 [digest],
+                |row| row.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The CDX digest the store lists for a domain's capture of `url` at `timestamp`, if any.
+    pub fn listed_digest(
+        &self,
+        domain_id: i64,
+        url: &str,
+        timestamp: &str,
+    ) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT digest FROM captures WHERE domain_id = ?1 AND url = ?2 AND timestamp = ?3
+                 ORDER BY role DESC LIMIT 1",
+                params![domain_id, url, timestamp],
                 |row| row.get(0),
             )
             .optional()?)
@@ -820,14 +1089,16 @@ impl Store {
     }
 
     /// Fetched policy captures with text, in time order: what versions are built from.
-    pub fn observations(&self, domain_id: i64) -> Result<Vec<Observation>> {
+    /// Captures whose bytes differ from their CDX digest (`digest_check = 'mismatch'`) count
+    /// only with `accept_mismatch`.
+    pub fn observations(&self, domain_id: i64, accept_mismatch: bool) -> Result<Vec<Observation>> {
         let mut statement = self.conn.prepare(
             "SELECT id, found_timestamp, found_url, text_hash, content_sha1 FROM captures
              WHERE domain_id = ?1 AND role = 'policy' AND fetch_state = 'done'
-               AND text_hash IS NOT NULL
+               AND text_hash IS NOT NULL AND (?2 OR digest_check IS NOT 'mismatch')
              ORDER BY found_timestamp, timestamp, url",
         )?;
-        let rows = statement.query_map([domain_id], |row| {
+        let rows = statement.query_map(params![domain_id, accept_mismatch], |row| {
             Ok(Observation {
                 capture_id: row.get(0)?,
                 timestamp: row.get(1)?,
@@ -1034,6 +1305,12 @@ impl Store {
             pending_retries: count(
                 "SELECT count(*) FROM captures WHERE role = 'policy' AND fetch_state = 'pending' AND attempts > 0",
             )?,
+            gone_captures: count(
+                "SELECT count(*) FROM captures WHERE role = 'policy' AND fetch_state = 'gone'",
+            )?,
+            damaged_captures: count(
+                "SELECT count(*) FROM captures WHERE role = 'policy' AND fetch_state = 'done' AND digest_check = 'mismatch'",
+            )?,
             failing_domains: failing,
             last_run: self.runs(1)?.into_iter().next(),
         })
@@ -1047,7 +1324,7 @@ impl Store {
             context: "cannot write the dump".into(),
             source,
         };
-        let queries: [(&str, &str); 6] = [
+        let queries: [(&str, &str); 7] = [
             (
                 "domain",
                 "SELECT json_object('name', name, 'state', state, 'homepage_cursor', homepage_cursor,
@@ -1059,6 +1336,13 @@ impl Store {
                 "SELECT json_object('domain', d.name, 'host', a.host, 'since', a.since,
                      'policy_cursor', a.policy_cursor)
                  FROM domain_aliases a JOIN domains d ON d.id = a.domain_id ORDER BY d.name, a.host",
+            ),
+            (
+                "listing_tail",
+                "SELECT json_object('domain', d.name, 'listing', t.listing, 'urlkey', t.urlkey,
+                     'timestamp', t.timestamp, 'digest', t.digest)
+                 FROM listing_tails t JOIN domains d ON d.id = t.domain_id
+                 ORDER BY d.name, t.listing, t.urlkey",
             ),
             (
                 "capture",

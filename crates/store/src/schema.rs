@@ -127,9 +127,23 @@ ALTER TABLE versions ADD COLUMN snapshot_url TEXT;   -- the archive's id_ URL of
 ALTER TABLE versions ADD COLUMN fields TEXT;         -- JSON of fields::PolicyFields
 "#;
 
+/// Migration 3: where each URL's rows ended in the last listing, so that a listing resumed
+/// after its cursor can drop the row that digest-collapse hid from the whole listing.
+const V3: &str = r#"
+-- The last row listed per URL key of one listing (the domain's candidates, or an alias's).
+CREATE TABLE listing_tails (
+    domain_id INTEGER NOT NULL REFERENCES domains(id),
+    listing   TEXT NOT NULL,                        -- '' for the domain's own listing, else the alias host
+    urlkey    TEXT NOT NULL,                        -- CDX urlkey (SURT)
+    timestamp TEXT NOT NULL,                        -- 14 digits
+    digest    TEXT NOT NULL,
+    PRIMARY KEY (domain_id, listing, urlkey)
+);
+"#;
+
 /// All migrations, oldest first.
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ fn fetched(sha1: &str, url: &str, timestamp: &str, text: &str) -> FetchResult {
         found_url: url.into(),
         found_timestamp: timestamp.into(),
         found_status: 200,
-        digest_check: "match".into(),
+        digest_check: DigestCheck::Match,
         text_hash: Some(text.into()),
         note: None,
     }
@@ -59,7 +59,7 @@ fn opening_twice_keeps_the_data_and_the_schema_version() {
         .conn
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .expect("user_version");
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     let mode: String = store
         .conn
         .query_row("PRAGMA journal_mode", [], |row| row.get(0))
@@ -88,7 +88,7 @@ fn a_plan_is_saved_once_and_its_captures_are_not_duplicated() {
             period_start: "20100101000000".into(),
             period_end: "20120101000000".into(),
             policy_url: Some("http://example.com/privacy".into()),
-            method: "homepage-link".into(),
+            method: DecisionMethod::HomepageLink,
             homepage_url: Some("http://example.com/".into()),
             homepage_timestamp: Some("20110101000000".into()),
             link_text: Some("Privacy Policy".into()),
@@ -102,8 +102,15 @@ fn a_plan_is_saved_once_and_its_captures_are_not_duplicated() {
         aliases: vec![],
         homepage_cursor: Some("20110101000000".into()),
         policy_cursor: Some("20120101000000".into()),
+        tails: vec![ListingTail {
+            listing: String::new(),
+            urlkey: "com,example)/privacy".into(),
+            timestamp: "20120101000000".into(),
+            digest: "BBBB".into(),
+        }],
     };
     assert_eq!(store.save_plan(domain.id, None, &plan).expect("saved"), 2);
+    assert_eq!(store.listing_tails(domain.id).expect("tails"), plan.tails);
     assert_eq!(store.save_plan(domain.id, None, &plan).expect("again"), 0);
     assert_eq!(
         store
@@ -297,7 +304,7 @@ fn due_domains_are_the_new_ones_and_the_stale_ones() {
     let store = Store::open_in_memory().expect("store");
     let fresh = store.ensure_domain("fresh.example").expect("domain");
     store
-        .set_domain_state(fresh.id, "ok", None, true)
+        .set_domain_state(fresh.id, DomainState::Ok, None, true)
         .expect("crawled");
     let stale = store.ensure_domain("stale.example").expect("domain");
     store
@@ -491,6 +498,37 @@ fn export_sqlite_writes_a_self_describing_file_atomically() {
         .query_row("SELECT count(*) FROM versions", [], |r| r.get(0))
         .expect("count");
     assert_eq!(versions, 2);
+}
+
+#[test]
+fn a_failed_sqlite_export_leaves_no_partial_files_and_the_store_usable() {
+    let store = store_with_versions();
+    let dir = tempfile::tempdir().expect("temp dir");
+    // The final rename cannot replace a folder that holds a file.
+    let out = dir.path().join("dataset.sqlite");
+    std::fs::create_dir(&out).expect("a folder in the way");
+    std::fs::write(out.join("keep.txt"), "mine").expect("write");
+    let info = vec![("tool".to_owned(), "crawler".to_owned())];
+    assert!(
+        store
+            .export_sqlite(&out, &ExportFilter::default(), false, &info)
+            .is_err()
+    );
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("read")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["dataset.sqlite"], "no .partial or journal left");
+    assert_eq!(
+        std::fs::read_to_string(out.join("keep.txt")).expect("kept"),
+        "mine"
+    );
+    // The store still exports elsewhere (the export database was detached).
+    let elsewhere = dir.path().join("other.sqlite");
+    store
+        .export_sqlite(&elsewhere, &ExportFilter::default(), false, &info)
+        .expect("export elsewhere");
 }
 
 #[test]

@@ -1,9 +1,14 @@
 //! CDX listings: the query, the typed `Capture` rows, and the parsers of both answer formats.
 
+use std::collections::VecDeque;
+
 use serde::Serialize;
 
-use crate::WaybackError;
+use crate::client::OnGatewayTimeout;
+use crate::error::{BlockReason, RuntimeError, excerpt};
+use crate::politeness::Pool;
 use crate::time::validate_bound;
+use crate::{CaptureStream, WaybackError};
 
 /// The fields we always ask for, in this order (`urlkey` first keeps resume keys sound).
 pub(crate) const FIELDS: &str = "urlkey,timestamp,original,mimetype,statuscode,digest,length";
@@ -206,11 +211,15 @@ pub(crate) struct CdxPage {
     pub resume_key: Option<String>,
     /// Rows that could not be read (too few fields...), skipped.
     pub skipped: usize,
+    /// The answer stopped mid-way (JSON without its closing bracket, NDJSON cut mid-line):
+    /// `captures` holds only the rows that arrived whole.
+    pub cut_short: bool,
 }
 
 /// Parses a CDX answer in any of the forms the archives use: IA JSON (array of arrays with a
 /// header row and an optional `[]`,`[key]` trailer), pywb NDJSON, or plain text (7 fields, an
-/// optional blank line and key at the end).
+/// optional blank line and key at the end). An answer that holds rows none of which can be
+/// read is an error; a genuinely empty one (`[]`, header only, empty body) is an empty page.
 pub(crate) fn parse_page(body: &[u8], url: &str) -> Result<CdxPage, WaybackError> {
     let text = String::from_utf8_lossy(body);
     let trimmed = text.trim_start_matches('\u{feff}').trim();
@@ -218,23 +227,32 @@ pub(crate) fn parse_page(body: &[u8], url: &str) -> Result<CdxPage, WaybackError
         return Ok(CdxPage::default());
     }
     if trimmed.starts_with('<') {
-        let snippet: String = trimmed
-            .chars()
-            .take(120)
-            .collect::<String>()
-            .replace('\n', " ");
-        return Err(WaybackError::BadResponse {
-            url: url.to_owned(),
-            detail: format!("expected CDX data, got an HTML page: {snippet}"),
-        });
+        return Err(bad(
+            url,
+            format!(
+                "expected CDX data, got an HTML page: {}",
+                excerpt(trimmed.as_bytes(), 120)
+            ),
+        ));
     }
-    if trimmed.starts_with('[') {
-        return parse_json(trimmed, url);
+    let page = if trimmed.starts_with('[') {
+        parse_json(trimmed, url)?
+    } else if trimmed.starts_with('{') {
+        parse_ndjson(&text)
+    } else {
+        parse_text(&text)
+    };
+    if page.captures.is_empty() && page.skipped > 0 {
+        return Err(bad(
+            url,
+            format!(
+                "no readable CDX row in the answer ({} unreadable; it begins: {})",
+                page.skipped,
+                excerpt(body, 80)
+            ),
+        ));
     }
-    if trimmed.starts_with('{') {
-        return parse_ndjson(trimmed, url);
-    }
-    Ok(parse_text(&text))
+    Ok(page)
 }
 
 fn bad(url: &str, detail: impl Into<String>) -> WaybackError {
@@ -252,15 +270,50 @@ fn value_to_string(value: &serde_json::Value) -> String {
     }
 }
 
+/// The rows of a JSON array of arrays that arrived whole, when the array was cut short.
+fn complete_json_rows(text: &str) -> Vec<Vec<serde_json::Value>> {
+    let mut rows = Vec::new();
+    let mut rest = text.strip_prefix('[').unwrap_or(text);
+    loop {
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix(',') {
+            rest = after;
+            continue;
+        }
+        if rest.is_empty() || rest.starts_with(']') {
+            return rows;
+        }
+        let mut values =
+            serde_json::Deserializer::from_str(rest).into_iter::<Vec<serde_json::Value>>();
+        match values.next() {
+            Some(Ok(row)) => {
+                rest = &rest[values.byte_offset()..];
+                rows.push(row);
+            }
+            _ => return rows,
+        }
+    }
+}
+
 fn parse_json(text: &str, url: &str) -> Result<CdxPage, WaybackError> {
-    let rows: Vec<Vec<serde_json::Value>> = serde_json::from_str(text)
-        .map_err(|error| bad(url, format!("CDX JSON is not an array of arrays: {error}")))?;
+    let (rows, cut) = match serde_json::from_str::<Vec<Vec<serde_json::Value>>>(text) {
+        Ok(rows) => (rows, false),
+        Err(error) if error.is_eof() => (complete_json_rows(text), true),
+        Err(error) => {
+            return Err(bad(
+                url,
+                format!("CDX JSON is not an array of arrays: {error}"),
+            ));
+        }
+    };
     let mut page = CdxPage::default();
     let mut rows: &[Vec<serde_json::Value>] = &rows;
     if rows.len() >= 2 && rows[rows.len() - 2].is_empty() && rows[rows.len() - 1].len() == 1 {
         page.resume_key = Some(value_to_string(&rows[rows.len() - 1][0]));
         rows = &rows[..rows.len() - 2];
     }
+    // Only the closing bracket missing after the resume key: every row is there.
+    page.cut_short = cut && page.resume_key.is_none();
     let Some((header, data)) = rows.split_first() else {
         return Ok(page);
     };
@@ -275,11 +328,21 @@ fn parse_json(text: &str, url: &str) -> Result<CdxPage, WaybackError> {
         timestamp: column(&["timestamp"]).ok_or_else(|| {
             bad(
                 url,
-                format!("CDX header has no timestamp column: {names:?}"),
+                format!(
+                    "CDX header has no timestamp column: {}",
+                    names_excerpt(&names)
+                ),
             )
         })?,
-        original: column(&["original", "url"])
-            .ok_or_else(|| bad(url, format!("CDX header has no original column: {names:?}")))?,
+        original: column(&["original", "url"]).ok_or_else(|| {
+            bad(
+                url,
+                format!(
+                    "CDX header has no original column: {}",
+                    names_excerpt(&names)
+                ),
+            )
+        })?,
         mimetype: column(&["mimetype", "mime"]),
         status: column(&["statuscode", "status"]),
         digest: column(&["digest"]),
@@ -298,11 +361,31 @@ fn parse_json(text: &str, url: &str) -> Result<CdxPage, WaybackError> {
     Ok(page)
 }
 
-fn parse_ndjson(text: &str, url: &str) -> Result<CdxPage, WaybackError> {
+fn names_excerpt(names: &[String]) -> String {
+    excerpt(names.join(",").as_bytes(), 120)
+}
+
+fn parse_ndjson(text: &str) -> CdxPage {
     let mut page = CdxPage::default();
-    for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
-        let object: serde_json::Map<String, serde_json::Value> = serde_json::from_str(line)
-            .map_err(|error| bad(url, format!("CDX NDJSON line is not an object: {error}")))?;
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect();
+    // pywb ends every line with a newline: an unreadable last line without one was cut.
+    let cut_at_end = !text.trim_start_matches('\u{feff}').ends_with('\n');
+    for (index, line) in lines.iter().enumerate() {
+        let object: serde_json::Map<String, serde_json::Value> = match serde_json::from_str(line) {
+            Ok(object) => object,
+            Err(_) if cut_at_end && index + 1 == lines.len() => {
+                page.cut_short = true;
+                continue;
+            }
+            Err(_) => {
+                page.skipped += 1;
+                continue;
+            }
+        };
         let get = |keys: &[&str]| {
             keys.iter()
                 .find_map(|key| object.get(*key))
@@ -323,7 +406,7 @@ fn parse_ndjson(text: &str, url: &str) -> Result<CdxPage, WaybackError> {
             None => page.skipped += 1,
         }
     }
-    Ok(page)
+    page
 }
 
 fn parse_text(text: &str) -> CdxPage {
@@ -354,6 +437,187 @@ fn parse_text(text: &str) -> CdxPage {
         }
     }
     page
+}
+
+/// The smallest page size a cut-short or timed-out listing is shrunk to before it fails.
+pub(crate) const MIN_PAGE_SIZE: u32 = 50;
+
+/// Paging state of a listing that survives between pages: the page size in force (halved
+/// each time the archive cannot send a page whole) and the rows already emitted from the
+/// head of the next answer (taken from an answer that was cut short).
+#[derive(Debug, Default)]
+pub(crate) struct Paging {
+    page_size: Option<u32>,
+    overlap: VecDeque<Capture>,
+}
+
+/// Why one attempt at a page gave nothing usable.
+enum PageTrouble {
+    /// Cut short or timed out (504): a smaller page may get through.
+    TooBig(String),
+    /// Unreadable: worth asking again as it is.
+    Unreadable(WaybackError),
+}
+
+impl CaptureStream<'_> {
+    /// Requests one page (`params` without paging parameters except `limit`), asking again
+    /// with half the page size while the archive cuts the answer short or times out (504),
+    /// down to [`MIN_PAGE_SIZE`], and retrying unreadable answers; rows that arrived whole
+    /// are kept, never emitted twice. Fails when even the smallest page cannot be read.
+    pub(crate) async fn request_page(
+        &mut self,
+        mut params: Vec<(&'static str, String)>,
+    ) -> Result<CdxPage, WaybackError> {
+        let config = &self.client.config;
+        let transport = &self.client.transport;
+        let paged = config.server_side_collapse();
+        let configured = config.cdx_page_size.max(1);
+        let floor = MIN_PAGE_SIZE.min(configured);
+        let endpoint = self.client.endpoint(config.cdx_endpoint_path());
+        let mut fresh: Vec<Capture> = Vec::new();
+        let mut failures: u32 = 0;
+        loop {
+            let size = self.paging.page_size.unwrap_or(configured);
+            if paged && let Some((_, limit)) = params.iter_mut().find(|(name, _)| *name == "limit")
+            {
+                let wanted = limit.parse::<u64>().unwrap_or(u64::from(size));
+                *limit = wanted.min(u64::from(size)).to_string();
+            }
+            let mut url = url::Url::parse(&endpoint).map_err(|error| {
+                WaybackError::InvalidInput(format!("CDX endpoint is invalid: {error}"))
+            })?;
+            url.query_pairs_mut()
+                .extend_pairs(params.iter().map(|(k, v)| (*k, v.as_str())));
+            let url = url.to_string();
+            let can_shrink = paged && size > floor;
+            let on_504 = if can_shrink {
+                OnGatewayTimeout::Return
+            } else {
+                OnGatewayTimeout::Retry
+            };
+            self.pages += 1;
+            let response = transport.send(Pool::Cdx, &url, on_504).await?;
+            let trouble = if response.status == 504 {
+                PageTrouble::TooBig("HTTP 504 (gateway timeout)".into())
+            } else if response.status != 200 {
+                return Err(classify_failure(
+                    &self.query.url,
+                    &url,
+                    response.status,
+                    &response.headers,
+                    &response.decoded_body(),
+                ));
+            } else {
+                match parse_page(&response.decoded_body(), &url) {
+                    Ok(page) => {
+                        let mut page = self.paging.take(page, &mut fresh);
+                        if !page.cut_short {
+                            page.captures = std::mem::take(&mut fresh);
+                            if page.skipped > 0 {
+                                transport.counters.add_skipped_rows(page.skipped);
+                                tracing::warn!(
+                                    skipped = page.skipped,
+                                    "unreadable CDX rows skipped"
+                                );
+                            }
+                            return Ok(page);
+                        }
+                        PageTrouble::TooBig("answer cut short".into())
+                    }
+                    Err(error) => PageTrouble::Unreadable(error),
+                }
+            };
+            match trouble {
+                PageTrouble::TooBig(detail) if can_shrink => {
+                    let smaller = (size / 2).max(floor);
+                    tracing::warn!(%detail, from = size, to = smaller, "CDX page too big for the archive: asking again smaller");
+                    transport.counters.add_page_shrunk();
+                    self.paging.page_size = Some(smaller);
+                }
+                trouble => {
+                    failures += 1;
+                    let error = match trouble {
+                        PageTrouble::Unreadable(error) => error,
+                        PageTrouble::TooBig(detail) => bad(
+                            &url,
+                            format!(
+                                "{detail} even at {size} rows a page; the archive cannot send \
+                                 this listing whole now: retry later or lower cdx_page_size"
+                            ),
+                        ),
+                    };
+                    if failures > transport.max_retries() {
+                        return Err(error);
+                    }
+                    transport.back_off(failures, &error.to_string()).await;
+                }
+            }
+        }
+    }
+}
+
+impl Paging {
+    /// Moves the rows of `page` not emitted before into `fresh`. `page` is an answer from
+    /// the current start of the listing; when it is whole, the start moves past it.
+    fn take(&mut self, mut page: CdxPage, fresh: &mut Vec<Capture>) -> CdxPage {
+        let mut rows = std::mem::take(&mut page.captures);
+        let confirmed = rows
+            .iter()
+            .zip(&self.overlap)
+            .take_while(|(row, known)| row == known)
+            .count();
+        if confirmed < rows.len().min(self.overlap.len()) {
+            tracing::warn!(
+                timestamp = %rows[confirmed].timestamp,
+                "CDX rows changed between attempts at a page"
+            );
+            self.overlap.truncate(confirmed);
+        }
+        let new = rows.split_off(confirmed);
+        if page.cut_short {
+            // The next attempt starts from the same place: it repeats every row taken so far.
+            self.overlap.extend(new.iter().cloned());
+        } else {
+            self.overlap.drain(..confirmed);
+            if page.resume_key.is_none() && !self.overlap.is_empty() {
+                tracing::warn!(
+                    rows = self.overlap.len(),
+                    "CDX listing ended before rows seen in an earlier, cut-short answer"
+                );
+                self.overlap.clear();
+            }
+        }
+        fresh.extend(new);
+        page
+    }
+}
+
+/// The error for a CDX answer other than 200: the `X-Archive-Wayback-Runtime-Error` header
+/// first, then the error page (Content-Encoding already removed), never its raw bytes.
+fn classify_failure(
+    query_url: &str,
+    request_url: &str,
+    status: u16,
+    headers: &reqwest::header::HeaderMap,
+    body: &[u8],
+) -> WaybackError {
+    if let Some(runtime) = RuntimeError::from_headers(headers) {
+        return runtime.to_error(query_url, None, request_url, status);
+    }
+    let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
+    if let Some(runtime) = RuntimeError::from_text(&text) {
+        return runtime.to_error(query_url, None, request_url, status);
+    }
+    if text.contains("Blocked Site") {
+        return WaybackError::BlockedBySite {
+            url: query_url.to_owned(),
+            reason: BlockReason::ExcludedBySite,
+        };
+    }
+    bad(
+        request_url,
+        format!("HTTP {status}: {}", excerpt(body, 160)),
+    )
 }
 
 /// Column positions of the fields in a row.
@@ -558,8 +822,46 @@ mod tests {
         let error =
             parse_page(b"<!DOCTYPE html><html><title>Error</title>", URL).expect_err("html");
         assert!(error.to_string().contains("got an HTML page"), "{error}");
-        let error = parse_page(b"[[\"timestamp\"", URL).expect_err("broken json");
+        let error = parse_page(b"[[\"timestamp\"] x", URL).expect_err("broken json");
         assert!(error.to_string().contains("CDX JSON"), "{error}");
+    }
+
+    #[test]
+    fn a_json_answer_cut_mid_array_keeps_only_whole_rows() {
+        let body =
+            br#"[["urlkey","timestamp","original","mimetype","statuscode","digest","length"],
+ ["com,a)/","20200101000000","http://a.com/","text/html","200","AAAA","10"],
+ ["com,a)/","20200102000000","http://a.com/","text/html","200","BBBB","10"],
+ ["com,a)/","2020010300"#;
+        let page = parse_page(body, URL).expect("parses");
+        assert!(page.cut_short);
+        assert_eq!(page.captures.len(), 2);
+        assert_eq!(page.captures[1].digest, "BBBB");
+        let whole_but_unclosed =
+            br#"[["timestamp","original"],["20200101000000","http://a.com/"],[],["key"]"#;
+        let page = parse_page(whole_but_unclosed, URL).expect("parses");
+        assert!(!page.cut_short);
+        assert_eq!(page.resume_key.as_deref(), Some("key"));
+    }
+
+    #[test]
+    fn an_answer_with_no_readable_row_is_an_error_but_empty_answers_are_not() {
+        for garbled in [
+            &b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xcb\x48\xcd\xc9\xc9\x07\x00"[..],
+            b"this is not a listing\nnor is this\n",
+            b"{\"no\": \"capture\"}\n",
+        ] {
+            let error = parse_page(garbled, URL).expect_err("garbled");
+            let message = error.to_string();
+            assert!(message.contains("no readable CDX row"), "{message}");
+            assert!(!message.contains('\u{1f}'), "{message}");
+        }
+        let page = parse_page(
+            b"com,a)/ 20200101000000 http://a.com/ text/html 200 A 1\n\x01\x02\n",
+            URL,
+        )
+        .expect("one good row");
+        assert_eq!((page.captures.len(), page.skipped), (1, 1));
     }
 
     #[test]

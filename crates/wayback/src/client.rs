@@ -10,6 +10,7 @@ use tracing::Instrument;
 
 use crate::WaybackError;
 use crate::config::ArchiveConfig;
+use crate::error::RuntimeError;
 use crate::politeness::{Politeness, Pool};
 
 /// A response read in full; the body is as received (any Content-Encoding still applied).
@@ -25,6 +26,20 @@ impl RawResponse {
     pub fn is_memento(&self) -> bool {
         self.headers.contains_key("memento-datetime")
     }
+
+    /// The body with its Content-Encoding removed (as received when it cannot be decoded).
+    pub fn decoded_body(&self) -> Bytes {
+        crate::playback::decode_content_encoding(&self.headers, self.body.clone()).0
+    }
+}
+
+/// Whether [`Transport::get`] retries a `504 Gateway Timeout` itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OnGatewayTimeout {
+    /// Retried like any 5xx.
+    Retry,
+    /// Returned to the caller, which can ask for less (a smaller CDX page).
+    Return,
 }
 
 /// Counters of one client, for progress bars and run summaries.
@@ -40,6 +55,10 @@ pub struct ClientStats {
     pub rate_limited: u64,
     /// Body bytes received.
     pub bytes_received: u64,
+    /// CDX rows that could not be read and were skipped.
+    pub cdx_rows_skipped: u64,
+    /// CDX pages asked again with a smaller page size (the answer was cut short or timed out).
+    pub cdx_pages_shrunk: u64,
 }
 
 #[derive(Default)]
@@ -49,6 +68,8 @@ pub(crate) struct Counters {
     retries: AtomicU64,
     rate_limited: AtomicU64,
     bytes_received: AtomicU64,
+    cdx_rows_skipped: AtomicU64,
+    cdx_pages_shrunk: AtomicU64,
 }
 
 impl Counters {
@@ -59,7 +80,20 @@ impl Counters {
             retries: self.retries.load(Ordering::Relaxed),
             rate_limited: self.rate_limited.load(Ordering::Relaxed),
             bytes_received: self.bytes_received.load(Ordering::Relaxed),
+            cdx_rows_skipped: self.cdx_rows_skipped.load(Ordering::Relaxed),
+            cdx_pages_shrunk: self.cdx_pages_shrunk.load(Ordering::Relaxed),
         }
+    }
+
+    /// Counts unreadable CDX rows skipped.
+    pub fn add_skipped_rows(&self, rows: usize) {
+        self.cdx_rows_skipped
+            .fetch_add(rows as u64, Ordering::Relaxed);
+    }
+
+    /// Counts a CDX page asked again smaller.
+    pub fn add_page_shrunk(&self) {
+        self.cdx_pages_shrunk.fetch_add(1, Ordering::Relaxed);
     }
 }
 
@@ -116,6 +150,16 @@ impl Transport {
     /// archived (`Memento-Datetime`) are returned whatever their status: an archived 429 or 503
     /// is data, not a signal.
     pub async fn get(&self, pool: Pool, url: &str) -> Result<RawResponse, WaybackError> {
+        self.send(pool, url, OnGatewayTimeout::Retry).await
+    }
+
+    /// [`Transport::get`], with the choice of handing a 504 back instead of retrying it.
+    pub async fn send(
+        &self,
+        pool: Pool,
+        url: &str,
+        on_gateway_timeout: OnGatewayTimeout,
+    ) -> Result<RawResponse, WaybackError> {
         let span = tracing::debug_span!("request", ?pool, url);
         async {
             let mut attempt: u32 = 0;
@@ -146,8 +190,18 @@ impl Transport {
                                 // The pause is in force; the next acquire waits it out.
                                 continue;
                             }
-                            500 | 502 | 503 | 504 | 520..=599 => format!("HTTP {}", response.status),
-                            _ => return Ok(response),
+                            504 if on_gateway_timeout == OnGatewayTimeout::Return => {
+                                return Ok(response);
+                            }
+                            500 | 502 | 503 | 504 | 520..=599 => {
+                                format!("HTTP {}", response.status)
+                            }
+                            status => match RuntimeError::from_headers(&response.headers) {
+                                Some(RuntimeError::Unavailable(name)) => {
+                                    format!("HTTP {status}: {name}")
+                                }
+                                _ => return Ok(response),
+                            },
                         }
                     }
                     Err(AttemptError::Fatal(error)) => return Err(error),
@@ -167,14 +221,26 @@ impl Transport {
                         attempts: attempt,
                     });
                 }
-                let delay = self.retry_base.saturating_mul(1 << (attempt - 1).min(16));
-                tracing::info!(attempt, %detail, delay_secs = delay.as_secs_f64(), "transient failure, retrying");
-                self.counters.retries.fetch_add(1, Ordering::Relaxed);
-                tokio::time::sleep(delay).await;
+                self.back_off(attempt, &detail).await;
             }
         }
         .instrument(span)
         .await
+    }
+
+    /// Retries allowed after a first attempt.
+    pub fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// Counts a retry and waits before attempt `failed + 1` (exponential backoff).
+    pub async fn back_off(&self, failed: u32, detail: &str) {
+        let delay = self
+            .retry_base
+            .saturating_mul(1 << failed.saturating_sub(1).min(16));
+        tracing::info!(attempt = failed, %detail, delay_secs = delay.as_secs_f64(), "transient failure, retrying");
+        self.counters.retries.fetch_add(1, Ordering::Relaxed);
+        tokio::time::sleep(delay).await;
     }
 
     async fn attempt(&self, pool: Pool, url: &str) -> Result<RawResponse, AttemptError> {

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::WaybackError;
+
 /// How the CDX server formats its answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -155,11 +157,109 @@ impl ArchiveConfig {
         self.profile == ArchiveProfile::Pywb
     }
 
-    /// Whether the archive is the Internet Archive, whose published limits are enforced.
+    /// Whether the archive is the Internet Archive, whose published limits are enforced: its
+    /// host names (in any case, with or without the trailing root dot) and its own addresses.
+    /// Rates toward any other archive are the operator's responsibility.
     pub fn is_internet_archive(&self) -> bool {
         url::Url::parse(&self.base_url)
             .ok()
-            .and_then(|url| url.host_str().map(str::to_ascii_lowercase))
-            .is_some_and(|host| host == "archive.org" || host.ends_with(".archive.org"))
+            .and_then(|url| url.host().map(|host| host.to_owned()))
+            .is_some_and(|host| is_internet_archive_host(&host))
+    }
+
+    /// Refuses values that would make the client hang, spin or overflow: zero, negative, NaN,
+    /// infinite or absurdly large rates, sizes, timeouts and pauses. The message names the key.
+    pub fn validate(&self) -> Result<(), WaybackError> {
+        let positive = |key: &str, value: f64, max: f64| {
+            if value.is_finite() && value > 0.0 && value <= max {
+                Ok(())
+            } else {
+                Err(WaybackError::InvalidInput(format!(
+                    "[archive] {key} = {value} is out of range: give a number of seconds above 0 \
+                     and at most {max}"
+                )))
+            }
+        };
+        let at_least_one = |key: &str, value: u64, max: u64| {
+            if (1..=max).contains(&value) {
+                Ok(())
+            } else {
+                Err(WaybackError::InvalidInput(format!(
+                    "[archive] {key} = {value} is out of range: give a whole number from 1 to {max}"
+                )))
+            }
+        };
+        at_least_one(
+            "cdx_requests_per_minute",
+            self.cdx_requests_per_minute.into(),
+            60_000,
+        )?;
+        if !(self.playback_requests_per_second.is_finite()
+            && self.playback_requests_per_second > 0.0
+            && self.playback_requests_per_second <= 1000.0)
+        {
+            return Err(WaybackError::InvalidInput(format!(
+                "[archive] playback_requests_per_second = {} is out of range: give a rate above 0 \
+                 and at most 1000",
+                self.playback_requests_per_second
+            )));
+        }
+        at_least_one("playback_concurrency", self.playback_concurrency.into(), 16)?;
+        at_least_one("cdx_page_size", self.cdx_page_size.into(), 1_000_000)?;
+        at_least_one("max_cdx_pages", self.max_cdx_pages.into(), 10_000_000)?;
+        at_least_one("max_body_bytes", self.max_body_bytes, 1 << 34)?;
+        at_least_one(
+            "refused_connection_limit",
+            self.refused_connection_limit.into(),
+            1000,
+        )?;
+        if self.max_retries > 20 {
+            return Err(WaybackError::InvalidInput(format!(
+                "[archive] max_retries = {} is out of range: give a whole number from 0 to 20",
+                self.max_retries
+            )));
+        }
+        positive("connect_timeout", self.connect_timeout, DAY)?;
+        positive("request_timeout", self.request_timeout, DAY)?;
+        positive("read_idle_timeout", self.read_idle_timeout, DAY)?;
+        positive("retry_base_delay", self.retry_base_delay, HOUR)?;
+        positive(
+            "default_retry_after",
+            self.default_retry_after,
+            MAX_PAUSE_SECS,
+        )?;
+        positive("rate_limit_window", self.rate_limit_window, DAY)?;
+        positive("block_wait", self.block_wait, 7.0 * DAY)?;
+        Ok(())
+    }
+}
+
+const HOUR: f64 = 3600.0;
+const DAY: f64 = 24.0 * HOUR;
+
+/// The longest pause after a 429 the client sits out; a longer `Retry-After` stops the run
+/// instead, with the time to retry (a crawl that sleeps for days looks like a hang).
+pub(crate) const MAX_PAUSE_SECS: f64 = 15.0 * 60.0;
+
+/// The Internet Archive's host names and address blocks (ARIN: INTERNET-ARCHIVE,
+/// 207.241.224.0/20 and 208.70.24.0/21; IPv6 2620:0:9c0::/48).
+fn is_internet_archive_host(host: &url::Host) -> bool {
+    match host {
+        url::Host::Domain(name) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            name == "archive.org" || name.ends_with(".archive.org")
+        }
+        url::Host::Ipv4(address) => {
+            let bits = u32::from(*address);
+            bits & 0xffff_f000 == u32::from(std::net::Ipv4Addr::new(207, 241, 224, 0))
+                || bits & 0xffff_f800 == u32::from(std::net::Ipv4Addr::new(208, 70, 24, 0))
+        }
+        url::Host::Ipv6(address) => {
+            let segments = address.segments();
+            segments[..3] == [0x2620, 0, 0x9c0]
+                || address
+                    .to_ipv4_mapped()
+                    .is_some_and(|v4| is_internet_archive_host(&url::Host::Ipv4(v4)))
+        }
     }
 }

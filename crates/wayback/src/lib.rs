@@ -35,10 +35,12 @@ use std::collections::{HashSet, VecDeque};
 pub use cdx::{Capture, CdxQuery, MatchType};
 pub use client::ClientStats;
 pub use config::{ArchiveConfig, ArchiveProfile, CdxFormat};
-pub use error::WaybackError;
+pub use error::{BlockReason, WaybackError};
 pub use playback::{DigestCheck, Memento, MementoLink, Redirect, RedirectKind, sha1_base32};
 pub use politeness::{Halt, Pool};
-pub use time::{add_one_second, pad_timestamp, validate_bound};
+pub use time::{
+    add_one_second, pad_timestamp, parse_date, period_end, timestamp_seconds, validate_bound,
+};
 
 use crate::client::Transport;
 use crate::playback::{MAX_HOPS, MementoParts};
@@ -65,6 +67,7 @@ impl WaybackClient {
                 config.base_url
             )));
         }
+        config.validate()?;
         let transport = Transport::new(&config)?;
         Ok(WaybackClient {
             config,
@@ -101,6 +104,7 @@ impl WaybackClient {
             previous: None,
             finished: false,
             skipped: 0,
+            paging: cdx::Paging::default(),
         }
     }
 
@@ -116,6 +120,12 @@ impl WaybackClient {
             timestamp,
             escape_for_request_line(original)
         )
+    }
+
+    /// The capture a URL of this archive's playback names (the reverse of
+    /// [`WaybackClient::playback_url`], any replay modifier accepted); `None` for any other URL.
+    pub fn playback_address(&self, url: &str) -> Option<PlaybackAddress> {
+        playback_address(&self.endpoint(self.config.playback_path_prefix()), url)
     }
 
     fn same_origin(&self, url: &url::Url) -> bool {
@@ -248,6 +258,138 @@ impl WaybackClient {
     }
 }
 
+/// A playback URL taken apart: `ROOT/TIMESTAMP[MODIFIER]/ORIGINAL`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaybackAddress {
+    /// The archive's playback root: `https://web.archive.org/web`, `http://host/COLLECTION`.
+    pub root: String,
+    /// The capture time asked for, 4 to 14 digits.
+    pub timestamp: String,
+    /// The replay modifier (`id_`, `im_`, `if_`...), empty when there is none.
+    pub modifier: String,
+    /// The original URL, as it followed the timestamp (`http:/x` restored to `http://x`).
+    pub original: String,
+}
+
+/// Takes apart a playback URL under `root` (`{base_url}{playback prefix}`, as
+/// [`WaybackClient::playback_url`] builds them): scheme and default ports aside, the host, port
+/// and path must be `root`'s, followed by `/TIMESTAMP[MODIFIER]/ORIGINAL`. The original may lack
+/// its scheme (`example.com/privacy`), as archives accept.
+pub fn playback_address(root: &str, url: &str) -> Option<PlaybackAddress> {
+    let (authority, rest) = split_authority(url.trim())?;
+    let (root_authority, root_path) = split_authority(root)?;
+    if !same_authority(authority, root_authority) {
+        return None;
+    }
+    let root_path = root_path.trim_end_matches('/');
+    let capture_path = rest.strip_prefix(root_path)?.strip_prefix('/')?;
+    let (timestamp, modifier, original) = split_capture_path(capture_path)?;
+    let url = url.trim();
+    Some(PlaybackAddress {
+        root: url[..url.len() - capture_path.len() - 1].to_owned(),
+        timestamp,
+        modifier,
+        original,
+    })
+}
+
+/// Finds a playback URL of any archive: the first path segment `TIMESTAMP[MODIFIER]` followed
+/// by an `http(s)://` original. For telling a user that a URL they gave belongs to another
+/// archive; [`playback_address`] is the strict parse.
+pub fn any_playback_address(url: &str) -> Option<PlaybackAddress> {
+    let url = url.trim();
+    let (_, rest) = split_authority(url)?;
+    let root_end = url.len() - rest.len();
+    let path_end = rest.find(['?', '#']).unwrap_or(rest.len());
+    rest[..path_end].match_indices('/').find_map(|(slash, _)| {
+        let (timestamp, modifier, original) = split_capture_path(&rest[slash + 1..])?;
+        has_http_scheme(&original).then(|| PlaybackAddress {
+            root: url[..root_end + slash].to_owned(),
+            timestamp,
+            modifier,
+            original,
+        })
+    })
+}
+
+/// `("host:port", "/path?query")` of an `http(s)://` URL, the rest verbatim.
+fn split_authority(url: &str) -> Option<(&str, &str)> {
+    let scheme_end = url.find("://")?;
+    if !matches!(
+        url[..scheme_end].to_ascii_lowercase().as_str(),
+        "http" | "https"
+    ) {
+        return None;
+    }
+    let after = &url[scheme_end + 3..];
+    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    Some((&after[..end], &after[end..]))
+}
+
+/// Whether two authorities name the same host and port (user info, a final dot on the host,
+/// and `:80` or `:443` aside).
+fn same_authority(a: &str, b: &str) -> bool {
+    let normal = |authority: &str| {
+        let host_port = authority.rsplit('@').next().unwrap_or(authority);
+        let lower = host_port.to_ascii_lowercase();
+        let split_at = match lower.rfind(':') {
+            Some(colon) if !lower[colon..].contains(']') => colon,
+            _ => lower.len(),
+        };
+        let (host, port) = lower.split_at(split_at);
+        let port = if matches!(port, ":80" | ":443") {
+            ""
+        } else {
+            port
+        };
+        format!("{}{port}", host.trim_end_matches('.'))
+    };
+    normal(a) == normal(b)
+}
+
+/// `TIMESTAMP[MODIFIER]/ORIGINAL` → its parts; the timestamp has 4 to 14 digits, the modifier is
+/// two lowercase letters and `_`, the original is not empty.
+fn split_capture_path(path: &str) -> Option<(String, String, String)> {
+    let (segment, original) = path.split_once('/')?;
+    let digits = segment.bytes().take_while(u8::is_ascii_digit).count();
+    let modifier = &segment[digits..];
+    let modifier_ok = modifier.is_empty()
+        || (modifier.len() == 3
+            && modifier.ends_with('_')
+            && modifier[..2].bytes().all(|b| b.is_ascii_lowercase()));
+    if !(4..=14).contains(&digits) || !modifier_ok || original.trim().is_empty() {
+        return None;
+    }
+    Some((
+        segment[..digits].to_owned(),
+        modifier.to_owned(),
+        restore_scheme_slashes(original),
+    ))
+}
+
+/// `http:/example.com` (a slash lost on the way, as some servers and browsers collapse `//`)
+/// back to `http://example.com`.
+fn restore_scheme_slashes(original: &str) -> String {
+    for scheme in ["http:/", "https:/"] {
+        if original.len() > scheme.len()
+            && original[..scheme.len()].eq_ignore_ascii_case(scheme)
+            && !original[scheme.len()..].starts_with('/')
+        {
+            return format!(
+                "{}/{}",
+                &original[..scheme.len()],
+                &original[scheme.len()..]
+            );
+        }
+    }
+    original.to_owned()
+}
+
+fn has_http_scheme(original: &str) -> bool {
+    let lower = original.get(..8).unwrap_or(original).to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://")
+}
+
 /// Escapes only what cannot go in a request line (spaces, quotes, brackets, controls); the
 /// archive expects the original URL otherwise verbatim.
 fn escape_for_request_line(original: &str) -> String {
@@ -286,6 +428,7 @@ pub struct CaptureStream<'a> {
     previous: Option<Capture>,
     finished: bool,
     skipped: usize,
+    paging: cdx::Paging,
 }
 
 impl CaptureStream<'_> {
@@ -373,35 +516,8 @@ impl CaptureStream<'_> {
         if let Some(key) = &self.resume_key {
             params.push(("resumeKey", key.clone()));
         }
-        let mut url = url::Url::parse(&self.client.endpoint(config.cdx_endpoint_path())).map_err(
-            |error| WaybackError::InvalidInput(format!("CDX endpoint is invalid: {error}")),
-        )?;
-        url.query_pairs_mut()
-            .extend_pairs(params.iter().map(|(k, v)| (*k, v.as_str())));
-        let url = url.to_string();
-        self.pages += 1;
-        let response = self.client.transport.get(Pool::Cdx, &url).await?;
-        if response.status != 200 {
-            let body = String::from_utf8_lossy(&response.body);
-            if body.contains("AdministrativeAccessControlException")
-                || body.contains("Blocked Site")
-            {
-                return Err(WaybackError::BlockedBySite {
-                    url: self.query.url.clone(),
-                });
-            }
-            let snippet: String = body.trim().chars().take(160).collect();
-            return Err(WaybackError::BadResponse {
-                url,
-                detail: format!("HTTP {}: {snippet}", response.status),
-            });
-        }
-        let (body, _note) = playback::decode_content_encoding(&response.headers, response.body);
-        let page = cdx::parse_page(&body, &url)?;
+        let page = self.request_page(params).await?;
         self.skipped += page.skipped;
-        if page.skipped > 0 {
-            tracing::warn!(skipped = page.skipped, "unreadable CDX rows skipped");
-        }
         self.buffer.extend(page.captures);
         match page.resume_key {
             Some(key) if self.seen_keys.insert(key.clone()) => self.resume_key = Some(key),

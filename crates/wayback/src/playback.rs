@@ -9,6 +9,7 @@ use serde::Serialize;
 use sha1::{Digest, Sha1};
 
 use crate::WaybackError;
+use crate::error::{BlockReason, RuntimeError, excerpt};
 use crate::time::http_date_to_timestamp;
 
 /// Most hops followed for one fetch.
@@ -211,7 +212,8 @@ pub(crate) fn timestamp_in_url(url: &str) -> Option<String> {
     })
 }
 
-/// Classifies a response that is not a memento.
+/// Classifies a response that is not a memento: the `X-Archive-Wayback-Runtime-Error` header
+/// first, then the archive's error page (its Content-Encoding removed first), then the status.
 pub(crate) fn classify_non_memento(
     url: &str,
     original: &str,
@@ -220,30 +222,32 @@ pub(crate) fn classify_non_memento(
     headers: &HeaderMap,
     body: &[u8],
 ) -> WaybackError {
-    let runtime_error = headers
-        .get("x-archive-wayback-runtime-error")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or("");
+    if let Some(runtime) = RuntimeError::from_headers(headers) {
+        return runtime.to_error(original, Some(timestamp), url, status);
+    }
+    let (body, _) = decode_content_encoding(headers, Bytes::copy_from_slice(body));
     let body_text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
-    let blocked = runtime_error.contains("AccessControlException")
-        || runtime_error.contains("Blocked")
-        || body_text.contains("has been excluded from the Wayback Machine")
-        || body_text.contains("AdministrativeAccessControlException")
-        || body_text.contains("RobotAccessControlException");
-    if blocked {
+    if body_text.contains("has been excluded from the Wayback Machine") {
         return WaybackError::BlockedBySite {
             url: original.to_owned(),
+            reason: BlockReason::ExcludedBySite,
         };
+    }
+    if let Some(runtime @ RuntimeError::Blocked(_)) = RuntimeError::from_text(&body_text) {
+        return runtime.to_error(original, Some(timestamp), url, status);
     }
     if status == 404 {
         return WaybackError::NotArchived {
             url: original.to_owned(),
-            timestamp: timestamp.to_owned(),
+            timestamp: Some(timestamp.to_owned()),
         };
     }
     WaybackError::BadResponse {
         url: url.to_owned(),
-        detail: format!("HTTP {status} without Memento-Datetime: not a capture"),
+        detail: format!(
+            "HTTP {status} without Memento-Datetime: not a capture ({})",
+            excerpt(&body, 120)
+        ),
     }
 }
 
@@ -326,6 +330,44 @@ mod tests {
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         encoder.write_all(bytes).expect("gzip");
         encoder.finish().expect("gzip")
+    }
+
+    #[test]
+    fn gzip_encoded_archive_pages_are_classified_after_decoding() {
+        let mut headers = HeaderMap::new();
+        headers.append("content-encoding", "gzip".parse().expect("header"));
+        let excluded = gzip(
+            b"<html><body><p>This URL has been excluded from the Wayback Machine.</p></body></html>",
+        );
+        let error = classify_non_memento("u", "http://a.com/", "2020", 403, &headers, &excluded);
+        assert!(
+            matches!(
+                error,
+                WaybackError::BlockedBySite {
+                    reason: BlockReason::ExcludedBySite,
+                    ..
+                }
+            ),
+            "{error}"
+        );
+        let robots =
+            gzip(b"org.archive.wayback.exception.RobotAccessControlException: Blocked By Robots");
+        let error = classify_non_memento("u", "http://a.com/", "2020", 403, &headers, &robots);
+        assert!(
+            matches!(
+                error,
+                WaybackError::BlockedBySite {
+                    reason: BlockReason::Robots,
+                    ..
+                }
+            ),
+            "{error}"
+        );
+        let other = gzip(b"<html><body>Something else went wrong</body></html>");
+        let message =
+            classify_non_memento("u", "http://a.com/", "2020", 500, &headers, &other).to_string();
+        assert!(message.contains("Something else went wrong"), "{message}");
+        assert!(!message.chars().any(char::is_control), "{message:?}");
     }
 
     #[test]

@@ -9,7 +9,9 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 use crate::WaybackError;
-use crate::config::{ArchiveConfig, IA_MAX_CDX_PER_MINUTE, IA_MAX_PLAYBACK_PER_SECOND};
+use crate::config::{
+    ArchiveConfig, IA_MAX_CDX_PER_MINUTE, IA_MAX_PLAYBACK_PER_SECOND, MAX_PAUSE_SECS,
+};
 
 /// The two request pools the archive limits separately.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +84,14 @@ fn limiter(period: Duration) -> Arc<DefaultDirectRateLimiter> {
 
 fn secs(value: f64) -> Duration {
     Duration::try_from_secs_f64(value.max(0.0)).unwrap_or(Duration::MAX)
+}
+
+/// `now + wait` as a wall-clock time, saturating far in the future instead of overflowing.
+fn wall_clock_after(wait: Duration) -> SystemTime {
+    let now = SystemTime::now();
+    now.checked_add(wait)
+        .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 24 * 3600)))
+        .unwrap_or(now)
 }
 
 impl Politeness {
@@ -193,24 +203,34 @@ impl Politeness {
         }
     }
 
-    /// Records a 429: pauses both pools and halves their rates, or halts on a second one.
+    /// Records a 429: pauses both pools and halves their rates, or halts on a second one, or
+    /// at once when the archive asks for a pause longer than the client sits out.
     pub(crate) fn on_rate_limited(&self, retry_after: Option<Duration>) -> Option<Halt> {
         let now = Instant::now();
         let wait = retry_after.unwrap_or(self.default_retry_after);
         let mut state = self.state();
-        if state
+        let longest = secs(MAX_PAUSE_SECS);
+        let paused_until = now.checked_add(wait).filter(|_| wait <= longest);
+        let second = state
             .last_429
-            .is_some_and(|last| now.duration_since(last) < self.window)
-        {
+            .is_some_and(|last| now.duration_since(last) < self.window);
+        let Some(paused_until) = paused_until.filter(|_| !second) else {
             let halt = Halt::RateLimited {
-                retry_at: SystemTime::now() + wait.max(self.window),
+                retry_at: wall_clock_after(wait.max(self.window)),
             };
             state.halt = Some(halt);
-            tracing::error!("second 429 within the window: the client stops");
+            if second {
+                tracing::error!("second 429 within the window: the client stops");
+            } else {
+                tracing::error!(
+                    retry_after_secs = wait.as_secs_f64(),
+                    "the archive asks for a pause longer than {MAX_PAUSE_SECS} s: the client stops"
+                );
+            }
             return Some(halt);
-        }
+        };
         state.last_429 = Some(now);
-        state.paused_until = Some(now + wait);
+        state.paused_until = Some(paused_until);
         drop(state);
         tracing::warn!(
             pause_secs = wait.as_secs_f64(),
@@ -240,7 +260,7 @@ impl Politeness {
         if state.refused_streak >= self.refused_limit {
             let halt = Halt::Refusing {
                 streak: state.refused_streak,
-                retry_at: SystemTime::now() + self.block_wait,
+                retry_at: wall_clock_after(self.block_wait),
             };
             state.halt = Some(halt);
             return Some(halt);
@@ -310,6 +330,54 @@ mod tests {
                 .expect_err("halted")
                 .is_halt()
         );
+    }
+
+    #[tokio::test]
+    async fn a_huge_retry_after_stops_the_client_instead_of_overflowing_or_sleeping() {
+        for seconds in [u64::MAX, 999_999_999_999, 3600] {
+            let polite = Politeness::new(&config("http://127.0.0.1:9"));
+            let halt = polite.on_rate_limited(Some(Duration::from_secs(seconds)));
+            let Some(Halt::RateLimited { retry_at }) = halt else {
+                panic!("Retry-After {seconds} must halt, got {halt:?}");
+            };
+            assert!(retry_at > SystemTime::now() + Duration::from_secs(3000));
+            let error = tokio::time::timeout(Duration::from_secs(5), polite.acquire(Pool::Cdx))
+                .await
+                .expect("no sleep: the halt answers at once")
+                .expect_err("halted");
+            assert!(error.is_halt(), "{error}");
+            assert!(!error.to_string().is_empty());
+        }
+        // A pause the client can sit out is still a pause, not a halt.
+        let polite = Politeness::new(&config("http://127.0.0.1:9"));
+        assert!(
+            polite
+                .on_rate_limited(Some(Duration::from_secs(60)))
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn the_clamp_sees_through_spellings_and_addresses_of_the_archive() {
+        for base in [
+            "https://web.archive.org.",
+            "https://WEB.ARCHIVE.ORG:443",
+            "https://user@web.archive.org/",
+            "http://207.241.237.3",
+            "http://3488738563",
+            "http://[::ffff:207.241.237.3]",
+            "http://[2620:0:9c0:0:0:0:0:1]",
+        ] {
+            let polite = Politeness::new(&config(base));
+            assert_eq!(
+                polite.period(Pool::Cdx),
+                Duration::from_millis(2500),
+                "{base} is the Internet Archive"
+            );
+        }
+        for base in ["http://archive.org.example.com", "http://208.70.32.1"] {
+            assert!(!config(base).is_internet_archive(), "{base}");
+        }
     }
 
     #[tokio::test]

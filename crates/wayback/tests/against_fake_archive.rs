@@ -252,8 +252,17 @@ async fn a_blocked_site_and_an_html_page_instead_of_cdx_are_clear_errors() {
         matches!(error, WaybackError::BlockedBySite { .. }),
         "{error}"
     );
+    // A maintenance page is asked again; one that stays is the error.
     server
         .add_fault(FaultRule::new(FaultTarget::Pool(Pool::Cdx), Fault::HtmlInsteadOfCdx).times(1));
+    let listed = collect(&client, CdxQuery::new("example.com/privacy"))
+        .await
+        .expect("the second answer is data");
+    assert!(!listed.is_empty());
+    server.add_fault(FaultRule::new(
+        FaultTarget::Pool(Pool::Cdx),
+        Fault::HtmlInsteadOfCdx,
+    ));
     let error = collect(&client, CdxQuery::new("example.com/privacy"))
         .await
         .expect_err("html");
