@@ -544,12 +544,18 @@ impl Crawler {
             })
         };
         if damaged(&fetched) {
+            let first = fetched.as_ref().map(|memento| memento.sha1.clone()).ok();
             fetched = read().await;
-            if damaged(&fetched) {
+            // The same bytes twice are what the archive serves (pywb decodes gzip-stored
+            // payloads, for one); different bytes are damage.
+            let same = fetched
+                .as_ref()
+                .is_ok_and(|memento| first.as_deref() == Some(memento.sha1.as_str()));
+            if damaged(&fetched) && !same {
                 fetched = Err(WaybackError::BadResponse {
                     url: capture.original.clone(),
                     detail: format!(
-                        "the homepage capture at {} arrived with bytes that differ from its CDX digest, twice",
+                        "the homepage capture at {} arrived twice with different bytes, neither matching its CDX digest",
                         capture.timestamp
                     ),
                 });
@@ -695,6 +701,7 @@ impl Crawler {
         };
         if verdict.as_ref().is_some_and(Verdict::is_damaged) {
             tracing::warn!(url = %capture.url, timestamp = %capture.timestamp, "body differs from the CDX digest; fetching it again");
+            let first = fetched.as_ref().map(|memento| memento.sha1.clone()).ok();
             fetched = self
                 .client
                 .fetch(&capture.url, &capture.timestamp, Some(&capture.digest))
@@ -704,6 +711,14 @@ impl Crawler {
                 Ok(memento) => Some(self.verify(domain, memento)?),
                 Err(_) => None,
             };
+            // pywb decodes payloads stored gzip-encoded, so their bytes never match the CDX
+            // digest: the same bytes twice there are the capture, not damage.
+            if self.client.config().profile == wayback::ArchiveProfile::Pywb
+                && let (Ok(memento), Some(verdict)) = (&fetched, &mut verdict)
+                && first.as_deref() == Some(memento.sha1.as_str())
+            {
+                verdict.check = DigestCheck::NotChecked;
+            }
         } else if let (Ok(first), Some(unchecked)) = (&fetched, &mut verdict)
             && unchecked.is_page
             && unchecked.check == DigestCheck::Redirected
