@@ -531,8 +531,11 @@ impl Crawler {
         };
         let mut fetched = read().await;
         // Archived homepages that loop are common and lasting; a loop that passes is a fault on
-        // the way. One more try tells them apart.
-        if matches!(fetched, Err(WaybackError::RedirectLoop { .. })) {
+        // the way. Two more tries tell them apart.
+        for _ in 0..2 {
+            if !matches!(fetched, Err(WaybackError::RedirectLoop { .. })) {
+                break;
+            }
             fetched = read().await;
         }
         // Damaged bytes must not decide anything: ask again, then leave the decision to a
