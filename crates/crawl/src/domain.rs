@@ -521,7 +521,17 @@ impl Crawler {
         if let Some(read) = reads.by_timestamp.get(&capture.timestamp) {
             return Ok(read.clone());
         }
-        if reads.budget == 0 || self.is_halted() {
+        // A read skipped because the client stopped would change the decision: the plan is
+        // not saved, the next run decides again.
+        if let Some(halt) = self.client.halted() {
+            return Err(halt.to_error());
+        }
+        if self.is_halted() {
+            return Err(WaybackError::InvalidInput(
+                "the crawl is stopping: decided again next run".into(),
+            ));
+        }
+        if reads.budget == 0 {
             return Ok(None);
         }
         reads.budget -= 1;
