@@ -140,6 +140,28 @@ pub enum BenchCommand {
     /// Time of `crawler diff`'s default view (timeline and the latest change) for a domain
     /// with VERSIONS versions of about 30 KB each.
     Diff(BenchDiffArgs),
+    /// Converter time on generated hostile pages (deep nesting of each element kind, huge
+    /// attribute lists and text, misnested formatting...) at growing sizes: per page the size,
+    /// seconds (best of REPEAT), MB/s, and the time ratio per doubling of size (2 is linear).
+    Pathological(BenchPathologicalArgs),
+}
+
+/// Arguments of `crawler bench pathological`.
+#[derive(Debug, Args)]
+pub struct BenchPathologicalArgs {
+    /// Page sizes in KiB, smallest first.
+    #[arg(long, value_delimiter = ',', default_values_t = [1024, 2048, 4096])]
+    pub sizes_kib: Vec<usize>,
+    /// Only the page kinds whose name contains one of these (all by default).
+    #[arg(long, value_delimiter = ',')]
+    pub kind: Vec<String>,
+    /// Conversions per page and size; the fastest counts.
+    #[arg(long, default_value_t = 3)]
+    pub repeat: u32,
+    /// Time budget of one conversion in seconds (the crawl's is policy_text::TIME_BUDGET);
+    /// large by default so that the times themselves are measured.
+    #[arg(long, default_value_t = 600.0)]
+    pub budget_secs: f64,
 }
 
 /// Arguments of `crawler bench diff`.

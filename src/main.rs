@@ -87,5 +87,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(cli::BenchCommand::Crawl(args)) => commands::bench_crawl::crawl(args),
         Command::Bench(cli::BenchCommand::Export(args)) => commands::bench_export::export(args),
         Command::Bench(cli::BenchCommand::Diff(args)) => commands::diff::bench(args),
+        Command::Bench(cli::BenchCommand::Pathological(args)) => {
+            commands::bench_pathological::run(args)
+        }
     }
 }

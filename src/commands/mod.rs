@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod bench_crawl;
 pub mod bench_export;
+pub mod bench_pathological;
 pub mod captures;
 pub mod convert;
 pub mod corpus_check;

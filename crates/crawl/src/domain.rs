@@ -695,7 +695,7 @@ impl Crawler {
                 found_timestamp: capture.timestamp.clone(),
                 found_status: capture.status.unwrap_or(200),
                 digest_check: DigestCheck::Match,
-                note: text_hash.as_ref().err().cloned(),
+                note: text_hash.as_ref().err().map(ToString::to_string),
                 text_hash: text_hash.ok(),
             };
             self.with_store(|s| s.capture_fetched(capture.id, &result))?;
@@ -790,19 +790,35 @@ impl Crawler {
                 .await
             {
                 Ok(document) => (document.encoding, text_hash_of(&document)),
-                Err(error) => (memento.text().encoding.name(), Err(error)),
+                Err(failure) => {
+                    tracing::warn!(%failure, url = %capture.url, timestamp = %capture.timestamp, "capture not converted");
+                    self.live.errors.fetch_add(1, Ordering::Relaxed);
+                    // Over the time budget on a busy machine is no verdict on the page: it is
+                    // converted again on a later run.
+                    if failure.out_of_time && !last_attempt {
+                        let charset = memento.text().encoding.name();
+                        self.keep_content(&memento, Some(charset))?;
+                        let note = failure.to_string();
+                        self.with_store(|s| s.capture_failed(capture.id, &note, true))?;
+                        return Ok(Fetched::Failed);
+                    }
+                    (memento.text().encoding.name(), Err(failure))
+                }
             }
         } else {
             (
                 memento.text().encoding.name(),
-                Err(format!("archived status {}", memento.status)),
+                Err(ConvertFailure::other(format!(
+                    "archived status {}",
+                    memento.status
+                ))),
             )
         };
         self.keep_content(&memento, Some(charset))?;
         let note = if verdict.is_damaged() {
             Some(verdict.note())
         } else {
-            text_hash.as_ref().err().cloned()
+            text_hash.as_ref().err().map(ToString::to_string)
         };
         let result = FetchResult {
             content_sha1: memento.sha1.clone(),
@@ -826,7 +842,7 @@ impl Crawler {
         content_type: Option<String>,
         timestamp: &str,
         url: &str,
-    ) -> Result<String, String> {
+    ) -> Result<String, ConvertFailure> {
         let document = self
             .convert(domain, body, content_type, timestamp, url)
             .await?;
@@ -840,15 +856,19 @@ impl Crawler {
         content_type: Option<String>,
         timestamp: &str,
         url: &str,
-    ) -> Result<policy_text::PolicyDocument, String> {
+    ) -> Result<policy_text::PolicyDocument, ConvertFailure> {
         let snapshot = policy_text::snapshot_url(&self.settings.snapshot_base, timestamp, url);
         let domain = domain.to_owned();
         tokio::task::spawn_blocking(move || {
-            policy_text::convert(&body, content_type.as_deref(), &domain, &snapshot)
-                .map_err(|error| format!("cannot convert: {error}"))
+            policy_text::convert(&body, content_type.as_deref(), &domain, &snapshot).map_err(
+                |error| ConvertFailure {
+                    out_of_time: error.is_out_of_time(),
+                    message: format!("cannot convert: {error}"),
+                },
+            )
         })
         .await
-        .map_err(|error| format!("converter crashed: {error}"))?
+        .map_err(|error| ConvertFailure::other(format!("converter crashed: {error}")))?
     }
 
     /// Rebuilds the domain's versions from its stored observations. Returns (new, total).
@@ -924,9 +944,33 @@ impl Crawler {
     }
 }
 
+/// Why a capture has no text.
+#[derive(Debug, Clone)]
+struct ConvertFailure {
+    message: String,
+    /// The converter ran out of its time budget (worth another try on a later run).
+    out_of_time: bool,
+}
+
+impl ConvertFailure {
+    fn other(message: String) -> ConvertFailure {
+        ConvertFailure {
+            message,
+            out_of_time: false,
+        }
+    }
+}
+
+impl std::fmt::Display for ConvertFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 /// The text hash of a converted capture, or why it has none.
-fn text_hash_of(document: &policy_text::PolicyDocument) -> Result<String, String> {
-    crate::text::policy_text_hash(&document.markdown).ok_or_else(|| "no readable text".to_owned())
+fn text_hash_of(document: &policy_text::PolicyDocument) -> Result<String, ConvertFailure> {
+    crate::text::policy_text_hash(&document.markdown)
+        .ok_or_else(|| ConvertFailure::other("no readable text".to_owned()))
 }
 
 /// One homepage row per `months` period (the first 200 of the period, else its first row).

@@ -22,8 +22,17 @@ use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::{RawKind, ScriptEscapeKind};
 use html5ever::tokenizer::{Tag, Token, TokenSink, TokenSinkResult};
 
+use crate::LimitExceeded;
 use crate::names::NameCache;
 use crate::script::Escape;
+
+/// Something that may stop the parse after a token has been processed.
+pub(crate) trait Watch {
+    /// Called before a tag goes to the sink: `Err` stops the parse without it.
+    fn before_tag(&self, tag: &Tag) -> Result<(), LimitExceeded>;
+    /// Called after every token the sink processed: `Err` stops the parse.
+    fn after_token(&self) -> Result<(), LimitExceeded>;
+}
 
 /// The tokenizer states that persist between tokens.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -50,10 +59,14 @@ pub(crate) struct Tokenizer<'a, S: TokenSink> {
     pub(crate) names: NameCache,
     /// The name of the last start tag emitted, for the "appropriate end tag" check.
     last_start_tag: Option<LocalName>,
+    /// Asked after every token whether to go on.
+    watch: Option<&'a dyn Watch>,
+    /// Why the parse stopped early; no token reaches the sink once set.
+    stopped: Option<LimitExceeded>,
 }
 
 impl<'a, S: TokenSink> Tokenizer<'a, S> {
-    pub(crate) fn new(input: &'a str, sink: &'a S) -> Self {
+    pub(crate) fn new(input: &'a str, sink: &'a S, watch: Option<&'a dyn Watch>) -> Self {
         Tokenizer {
             sink,
             input,
@@ -66,6 +79,8 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
             run: None,
             names: NameCache::new(),
             last_start_tag: None,
+            watch,
+            stopped: None,
         }
     }
 
@@ -73,9 +88,13 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
         self.input.as_bytes()
     }
 
-    /// Tokenizes the whole input, then sends EOF and ends the sink.
-    pub(crate) fn run(mut self) {
+    /// Tokenizes the whole input, then sends EOF and ends the sink; or stops as soon as the
+    /// watch says so, leaving the sink unfinished.
+    pub(crate) fn run(mut self) -> Result<(), LimitExceeded> {
         while self.pos < self.input.len() {
+            if let Some(stop) = self.stopped.take() {
+                return Err(stop);
+            }
             match self.state {
                 State::Data => self.data(),
                 State::Rcdata => self.raw_text(true),
@@ -85,7 +104,11 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
             }
         }
         self.emit(Token::EOFToken);
+        if let Some(stop) = self.stopped.take() {
+            return Err(stop);
+        }
         self.sink.end();
+        Ok(())
     }
 
     /// The input between `from` and `to` as a tendril, shared with the input where possible.
@@ -155,8 +178,17 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
         self.emit(Token::ParseError(Cow::Borrowed(message)));
     }
 
-    fn process(&self, token: Token) -> TokenSinkResult<S::Handle> {
-        self.sink.process_token(token, 1)
+    fn process(&mut self, token: Token) -> TokenSinkResult<S::Handle> {
+        if self.stopped.is_some() {
+            return TokenSinkResult::Continue;
+        }
+        let result = self.sink.process_token(token, 1);
+        if let Some(watch) = self.watch
+            && let Err(stop) = watch.after_token()
+        {
+            self.stopped = Some(stop);
+        }
+        result
     }
 
     /// Whether the sink's adjusted current node is a foreign element (enables CDATA sections).
@@ -173,6 +205,12 @@ impl<'a, S: TokenSink> Tokenizer<'a, S> {
             self.last_start_tag = Some(tag.name.clone());
         }
         self.state = State::Data;
+        if let Some(watch) = self.watch
+            && self.stopped.is_none()
+            && let Err(stop) = watch.before_tag(&tag)
+        {
+            self.stopped = Some(stop);
+        }
         match self.process(Token::TagToken(tag)) {
             TokenSinkResult::Continue => {}
             TokenSinkResult::Plaintext => self.state = State::Plaintext,

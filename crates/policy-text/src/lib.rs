@@ -10,6 +10,7 @@ mod tokens;
 pub use markdown::render_article;
 
 use std::sync::LazyLock;
+use std::time::{Duration, Instant};
 
 /// A converted policy page.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,30 +29,64 @@ pub enum ConvertError {
     /// The snapshot URL is not a Wayback `id_` URL with a 14-digit timestamp.
     #[error("snapshot URL {0:?} is not like https://web.archive.org/web/YYYYMMDDhhmmssid_/URL")]
     BadSnapshotUrl(String),
-    /// The snapshot URL could not serve as the base of relative links.
+    /// The snapshot URL could not serve as the base of relative links, or the page is not a
+    /// readable document (nested too deep, built too large, or over the time budget).
     #[error(transparent)]
     Readability(#[from] readability::ReadabilityError),
 }
 
+impl ConvertError {
+    /// Whether the conversion stopped at its time budget (the page may convert on a less busy
+    /// machine), rather than on the page itself.
+    pub fn is_out_of_time(&self) -> bool {
+        matches!(
+            self,
+            ConvertError::Readability(readability::ReadabilityError::OutOfTime)
+        )
+    }
+}
+
+/// The time one page may take to convert in [`convert`]; beyond it the conversion stops with
+/// [`readability::ReadabilityError::OutOfTime`]. Real pages take milliseconds (an 8 MiB page
+/// well under a second).
+pub const TIME_BUDGET: Duration = Duration::from_secs(5);
+
 /// Converts an archived page to the corpus Markdown. `content_type` is the HTTP header, if
 /// known (for the charset); `domain` is the site the policy belongs to; `snapshot_url` is the
-/// capture's `id_` URL, written in the header and used as the base of relative links.
+/// capture's `id_` URL, written in the header and used as the base of relative links. The
+/// conversion may take [`TIME_BUDGET`].
 pub fn convert(
     html_bytes: &[u8],
     content_type: Option<&str>,
     domain: &str,
     snapshot_url: &str,
 ) -> Result<PolicyDocument, ConvertError> {
+    convert_within(html_bytes, content_type, domain, snapshot_url, TIME_BUDGET)
+}
+
+/// [`convert`] with another time budget.
+pub fn convert_within(
+    html_bytes: &[u8],
+    content_type: Option<&str>,
+    domain: &str,
+    snapshot_url: &str,
+    budget: Duration,
+) -> Result<PolicyDocument, ConvertError> {
+    let deadline = Instant::now().checked_add(budget);
     let date = snapshot_date(snapshot_url)
         .ok_or_else(|| ConvertError::BadSnapshotUrl(snapshot_url.to_owned()))?;
     let decoded = charset::decode_html(html_bytes, content_type);
-    let article = readability::extract(&decoded.text, snapshot_url)?;
-    let (title, body) = match &article {
+    let extraction = readability::extract(&decoded.text, snapshot_url, deadline)?;
+    let (title, body) = match &extraction.article {
         Some(article) => (
             article.document_title.as_deref().map(document_title),
             render_article(&article.content_html),
         ),
-        None => (first_title(&decoded.text), render_article("")),
+        // A page Readability gave up on keeps the text of its first `<title>`.
+        None => (
+            extraction.first_title.as_deref().map(document_title),
+            render_article(""),
+        ),
     };
     let markdown = format!(
         "> *The following text is extracted and transformed from the {domain} privacy policy that was archived on {date}. Please check the [original snapshot on the Wayback Machine]({snapshot_url}) for the most accurate reproduction.*\n\n# {}\n\n{body}",
@@ -70,16 +105,6 @@ fn document_title(raw: &str) -> String {
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// The first `<title>` of a page Readability gave up on.
-fn first_title(html: &str) -> Option<String> {
-    let document = scraper::Html::parse_document(html);
-    let selector = scraper::Selector::parse("title").ok()?;
-    document
-        .select(&selector)
-        .next()
-        .map(|title| document_title(&title.text().collect::<String>()))
 }
 
 /// `YYYY-MM-DD` from `/web/YYYYMMDDhhmmssid_/`.

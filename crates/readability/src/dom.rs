@@ -2,6 +2,8 @@
 //! semantics of the browser DOM (`textContent`, `children`, `getElementsByTagName`,
 //! `innerHTML` serialisation).
 
+use std::num::NonZeroU32;
+
 use html5ever::tendril::StrTendril;
 use html5ever::{LocalName, Namespace, local_name, ns};
 
@@ -27,14 +29,79 @@ pub(crate) enum Kind {
     Other,
 }
 
+/// A node and its links: children are a doubly linked list, so that taking a node out of a
+/// parent with many children, or putting one in, costs the same as anywhere else.
 #[derive(Debug, Clone)]
 pub(crate) struct Node {
     pub kind: Kind,
     pub parent: Option<NodeId>,
-    pub children: Vec<NodeId>,
-    /// Where the node last was in its parent's `children`: checked before scanning, so that
-    /// walking or editing a parent with many children stays linear.
-    position_hint: std::cell::Cell<usize>,
+    first_child: Link,
+    last_child: Link,
+    previous_sibling: Link,
+    next_sibling: Link,
+}
+
+/// A link to a node, in four bytes instead of sixteen (nodes are many, and walked often).
+type Link = Option<NonZeroU32>;
+
+/// The link to `id` (stored as `id + 1`). Arenas stay far below `u32::MAX` nodes: pages are
+/// at most [`crate::MAX_PAGE_BYTES`] long, the parser builds at most about two nodes per byte
+/// and Readability copies the tree a few times.
+fn link(id: Option<NodeId>) -> Link {
+    id.and_then(|id| u32::try_from(id + 1).ok())
+        .and_then(NonZeroU32::new)
+}
+
+/// The node a link points to.
+fn linked(link: Link) -> Option<NodeId> {
+    link.map(|stored| stored.get() as usize - 1)
+}
+
+impl Node {
+    fn new(kind: Kind) -> Node {
+        Node {
+            kind,
+            parent: None,
+            first_child: None,
+            last_child: None,
+            previous_sibling: None,
+            next_sibling: None,
+        }
+    }
+}
+
+/// The children of a node, in order (or in reverse with `.rev()`).
+#[derive(Clone)]
+pub(crate) struct Children<'a> {
+    nodes: &'a [Node],
+    front: Option<NodeId>,
+    back: Option<NodeId>,
+}
+
+impl Iterator for Children<'_> {
+    type Item = NodeId;
+
+    fn next(&mut self) -> Option<NodeId> {
+        let id = self.front?;
+        if self.front == self.back {
+            (self.front, self.back) = (None, None);
+        } else {
+            self.front = linked(self.nodes[id].next_sibling);
+        }
+        Some(id)
+    }
+}
+
+impl DoubleEndedIterator for Children<'_> {
+    fn next_back(&mut self) -> Option<NodeId> {
+        let id = self.back?;
+        if self.front == self.back {
+            (self.front, self.back) = (None, None);
+        } else {
+            self.back = linked(self.nodes[id].previous_sibling);
+        }
+        Some(id)
+    }
 }
 
 /// The arena.
@@ -164,9 +231,13 @@ pub(crate) const DOCUMENT: NodeId = 0;
 
 impl Dom {
     /// Parses a document as a browser with scripting on would: the `html-tokenizer` crate's
-    /// tokens through html5ever's tree builder (the same tree as html5ever's own parser).
-    pub fn parse(html: &str) -> Dom {
-        html_tokenizer::parse_document(crate::sink::ArenaSink::new(html.len()), html)
+    /// tokens through html5ever's tree builder (the same tree as html5ever's own parser),
+    /// stopped as soon as a limit is passed.
+    pub fn parse(
+        html: &str,
+        limits: &html_tokenizer::Limits,
+    ) -> Result<Dom, html_tokenizer::LimitExceeded> {
+        html_tokenizer::parse_document_within(crate::sink::ArenaSink::new(html.len()), html, limits)
     }
 
     /// An empty document with room for about `nodes` nodes.
@@ -175,22 +246,12 @@ impl Dom {
             nodes: Vec::with_capacity(nodes),
             text_cache: std::cell::RefCell::new(Vec::new()),
         };
-        dom.nodes.push(Node {
-            kind: Kind::Document,
-            parent: None,
-            children: Vec::new(),
-            position_hint: std::cell::Cell::new(0),
-        });
+        dom.nodes.push(Node::new(Kind::Document));
         dom
     }
 
     pub fn create(&mut self, kind: Kind) -> NodeId {
-        self.nodes.push(Node {
-            kind,
-            parent: None,
-            children: Vec::new(),
-            position_hint: std::cell::Cell::new(0),
-        });
+        self.nodes.push(Node::new(kind));
         self.nodes.len() - 1
     }
 
@@ -208,12 +269,7 @@ impl Dom {
         let mut stack = vec![(DOCUMENT, 0usize)];
         while let Some((id, depth)) = stack.pop() {
             deepest = deepest.max(depth);
-            stack.extend(
-                self.nodes[id]
-                    .children
-                    .iter()
-                    .map(|&child| (child, depth + 1)),
-            );
+            stack.extend(self.children(id).map(|child| (child, depth + 1)));
         }
         deepest
     }
@@ -222,18 +278,26 @@ impl Dom {
         self.nodes[id].parent
     }
 
-    pub fn children(&self, id: NodeId) -> &[NodeId] {
-        &self.nodes[id].children
+    /// The child nodes (`childNodes`), walked lazily.
+    pub fn children(&self, id: NodeId) -> Children<'_> {
+        Children {
+            nodes: &self.nodes,
+            front: linked(self.nodes[id].first_child),
+            back: linked(self.nodes[id].last_child),
+        }
+    }
+
+    pub fn first_child(&self, id: NodeId) -> Option<NodeId> {
+        linked(self.nodes[id].first_child)
+    }
+
+    pub fn last_child(&self, id: NodeId) -> Option<NodeId> {
+        linked(self.nodes[id].last_child)
     }
 
     /// The element children (`children`).
     pub fn element_children(&self, id: NodeId) -> Vec<NodeId> {
-        self.nodes[id]
-            .children
-            .iter()
-            .copied()
-            .filter(|&c| self.is_element(c))
-            .collect()
+        self.children(id).filter(|&c| self.is_element(c)).collect()
     }
 
     pub fn is_element(&self, id: NodeId) -> bool {
@@ -320,30 +384,21 @@ impl Dom {
         }
     }
 
-    /// The index of `id` in its parent's children (the hint, the slot before it after an
-    /// earlier sibling went, or a scan).
-    pub(crate) fn position_in_parent(&self, id: NodeId) -> Option<usize> {
-        let parent = self.nodes[id].parent?;
-        let siblings = &self.nodes[parent].children;
-        let hint = self.nodes[id].position_hint.get();
-        let at = if siblings.get(hint) == Some(&id) {
-            hint
-        } else if hint > 0 && siblings.get(hint - 1) == Some(&id) {
-            hint - 1
-        } else {
-            siblings.iter().position(|&c| c == id)?
-        };
-        self.nodes[id].position_hint.set(at);
-        Some(at)
-    }
-
+    /// Takes `id` out of its parent, if it has one.
     pub fn detach(&mut self, id: NodeId) {
-        let at = self.position_in_parent(id);
-        if let Some(parent) = self.nodes[id].parent.take() {
-            self.forget_summaries(parent);
-            if let Some(at) = at {
-                self.nodes[parent].children.remove(at);
-            }
+        let Some(parent) = self.nodes[id].parent.take() else {
+            return;
+        };
+        self.forget_summaries(parent);
+        let previous = linked(self.nodes[id].previous_sibling.take());
+        let next = linked(self.nodes[id].next_sibling.take());
+        match previous {
+            Some(previous) => self.nodes[previous].next_sibling = link(next),
+            None => self.nodes[parent].first_child = link(next),
+        }
+        match next {
+            Some(next) => self.nodes[next].previous_sibling = link(previous),
+            None => self.nodes[parent].last_child = link(previous),
         }
     }
 
@@ -354,22 +409,31 @@ impl Dom {
             return;
         };
         self.forget_summaries(parent);
-        let at = self
-            .position_in_parent(sibling)
-            .unwrap_or(self.nodes[parent].children.len());
-        self.nodes[parent].children.insert(at, new);
-        self.nodes[new].parent = Some(parent);
-        self.nodes[new].position_hint.set(at);
+        let previous = linked(self.nodes[sibling].previous_sibling);
+        match previous {
+            Some(previous) => self.nodes[previous].next_sibling = link(Some(new)),
+            None => self.nodes[parent].first_child = link(Some(new)),
+        }
+        self.nodes[sibling].previous_sibling = link(Some(new));
+        let node = &mut self.nodes[new];
+        node.parent = Some(parent);
+        node.previous_sibling = link(previous);
+        node.next_sibling = link(Some(sibling));
     }
 
     pub fn append(&mut self, parent: NodeId, child: NodeId) {
         self.detach(child);
         self.forget_summaries(parent);
-        self.nodes[child].parent = Some(parent);
-        self.nodes[child]
-            .position_hint
-            .set(self.nodes[parent].children.len());
-        self.nodes[parent].children.push(child);
+        let previous = linked(self.nodes[parent].last_child);
+        match previous {
+            Some(previous) => self.nodes[previous].next_sibling = link(Some(child)),
+            None => self.nodes[parent].first_child = link(Some(child)),
+        }
+        self.nodes[parent].last_child = link(Some(child));
+        let node = &mut self.nodes[child];
+        node.parent = Some(parent);
+        node.previous_sibling = link(previous);
+        node.next_sibling = link(None);
     }
 
     /// Puts `new` where `old` is; `old` is detached.
@@ -378,54 +442,56 @@ impl Dom {
             return;
         }
         self.detach(new);
-        let at = self.position_in_parent(old);
-        if let Some(parent) = self.nodes[old].parent.take() {
-            self.forget_summaries(parent);
-            if let Some(at) = at {
-                self.nodes[parent].children[at] = new;
-                self.nodes[new].position_hint.set(at);
-            }
-            self.nodes[new].parent = Some(parent);
+        if self.nodes[old].parent.is_none() {
+            return;
         }
+        self.insert_before(old, new);
+        self.detach(old);
     }
 
-    fn sibling(&self, id: NodeId, offset: isize, elements_only: bool) -> Option<NodeId> {
-        let parent = self.nodes[id].parent?;
-        let siblings = &self.nodes[parent].children;
-        let at = self.position_in_parent(id)?;
-        let mut i = at as isize + offset;
-        while i >= 0 && (i as usize) < siblings.len() {
-            let candidate = siblings[i as usize];
-            if !elements_only || self.is_element(candidate) {
-                return Some(candidate);
+    /// The nearest sibling of `id` after it (`forward`) or before it, among the elements
+    /// only if `elements_only`.
+    fn sibling(&self, id: NodeId, forward: bool, elements_only: bool) -> Option<NodeId> {
+        self.nodes[id].parent?;
+        let step = |node: NodeId| {
+            if forward {
+                linked(self.nodes[node].next_sibling)
+            } else {
+                linked(self.nodes[node].previous_sibling)
             }
-            i += offset;
+        };
+        let mut candidate = step(id);
+        while let Some(node) = candidate {
+            if !elements_only || self.is_element(node) {
+                return Some(node);
+            }
+            candidate = step(node);
         }
         None
     }
 
+    pub fn previous_sibling(&self, id: NodeId) -> Option<NodeId> {
+        self.sibling(id, false, false)
+    }
+
     pub fn next_sibling(&self, id: NodeId) -> Option<NodeId> {
-        self.sibling(id, 1, false)
+        self.sibling(id, true, false)
     }
 
     pub fn next_element_sibling(&self, id: NodeId) -> Option<NodeId> {
-        self.sibling(id, 1, true)
+        self.sibling(id, true, true)
     }
 
     pub fn first_element_child(&self, id: NodeId) -> Option<NodeId> {
-        self.nodes[id]
-            .children
-            .iter()
-            .copied()
-            .find(|&c| self.is_element(c))
+        self.children(id).find(|&c| self.is_element(c))
     }
 
     /// The descendants of `id` (not `id` itself) in document order, walked lazily.
     pub fn descendants(&self, id: NodeId) -> impl Iterator<Item = NodeId> + '_ {
-        let mut stack: Vec<NodeId> = self.nodes[id].children.iter().rev().copied().collect();
+        let mut stack: Vec<NodeId> = self.children(id).rev().collect();
         std::iter::from_fn(move || {
             let node = stack.pop()?;
-            stack.extend(self.nodes[node].children.iter().rev().copied());
+            stack.extend(self.children(node).rev());
             Some(node)
         })
     }
@@ -463,9 +529,9 @@ impl Dom {
     /// Calls `visit` on the descendants of `id` in document order. Recursive: the reader only
     /// walks trees no deeper than [`crate::MAX_DEPTH`].
     fn for_each_descendant(&self, id: NodeId, visit: &mut impl FnMut(NodeId)) {
-        for &child in &self.nodes[id].children {
+        for child in self.children(id) {
             visit(child);
-            if !self.nodes[child].children.is_empty() {
+            if linked(self.nodes[child].first_child).is_some() {
                 self.for_each_descendant(child, visit);
             }
         }
@@ -477,13 +543,11 @@ impl Dom {
         if let Kind::Text(text) = &self.nodes[id].kind {
             return text.to_string();
         }
-        let mut stack: Vec<NodeId> = self.nodes[id].children.iter().rev().copied().collect();
+        let mut stack: Vec<NodeId> = self.children(id).rev().collect();
         while let Some(node) = stack.pop() {
             match &self.nodes[node].kind {
                 Kind::Text(text) => out.push_str(text),
-                Kind::Element { .. } | Kind::Document => {
-                    stack.extend(self.nodes[node].children.iter().rev().copied())
-                }
+                Kind::Element { .. } | Kind::Document => stack.extend(self.children(node).rev()),
                 _ => {}
             }
         }
@@ -520,7 +584,7 @@ impl Dom {
                 let mut text = TextSummary::default();
                 let mut link_len = 0;
                 let mut commas = 0;
-                for &child in &self.nodes[id].children {
+                for child in self.children(id) {
                     let inner = self.summary(child);
                     text = text.then(inner.text);
                     link_len += inner.link_len;
@@ -560,9 +624,7 @@ impl Dom {
         while let Some(node) = stack.pop() {
             match &self.nodes[node].kind {
                 Kind::Text(text) if text.chars().any(|c| !crate::js_space(c)) => return true,
-                Kind::Element { .. } | Kind::Document => {
-                    stack.extend(self.nodes[node].children.iter().rev().copied())
-                }
+                Kind::Element { .. } | Kind::Document => stack.extend(self.children(node).rev()),
                 _ => {}
             }
         }
@@ -572,34 +634,32 @@ impl Dom {
     /// A deep copy of `id`'s children, appended to `target`.
     pub fn clone_children_into(&mut self, source: NodeId, target: NodeId) {
         self.forget_summaries(target);
-        // A copy adds at most as many nodes as there are: one allocation instead of many.
-        self.nodes.reserve(self.nodes.len());
-        let mut stack: Vec<(NodeId, NodeId)> = self.nodes[source]
-            .children
-            .iter()
-            .rev()
-            .map(|&c| (c, target))
-            .collect();
+        // One allocation for the whole copy.
+        let size = self.descendants(source).count();
+        self.nodes.reserve(size);
+        let mut stack: Vec<(NodeId, NodeId)> =
+            self.children(source).rev().map(|c| (c, target)).collect();
         while let Some((node, parent)) = stack.pop() {
-            let copy = self.nodes.len();
-            let original = &self.nodes[node];
-            let copied = Node {
-                kind: original.kind.clone(),
-                parent: Some(parent),
-                children: Vec::with_capacity(original.children.len()),
-                position_hint: std::cell::Cell::new(self.nodes[parent].children.len()),
-            };
-            stack.extend(original.children.iter().rev().map(|&child| (child, copy)));
-            self.nodes.push(copied);
-            self.nodes[parent].children.push(copy);
+            let copy = self.create(self.nodes[node].kind.clone());
+            let mut child = linked(self.nodes[node].last_child);
+            while let Some(original) = child {
+                stack.push((original, copy));
+                child = linked(self.nodes[original].previous_sibling);
+            }
+            self.append(parent, copy);
         }
     }
 
     /// Removes every child of `id`.
     pub fn clear_children(&mut self, id: NodeId) {
         self.forget_summaries(id);
-        for child in std::mem::take(&mut self.nodes[id].children) {
-            self.nodes[child].parent = None;
+        let mut child = linked(self.nodes[id].first_child.take());
+        self.nodes[id].last_child = link(None);
+        while let Some(current) = child {
+            let node = &mut self.nodes[current];
+            node.parent = None;
+            node.previous_sibling = link(None);
+            child = linked(node.next_sibling.take());
         }
     }
 
@@ -610,12 +670,7 @@ impl Dom {
             Open(NodeId),
             Close(LocalName),
         }
-        let mut stack: Vec<Step> = self.nodes[id]
-            .children
-            .iter()
-            .rev()
-            .map(|&c| Step::Open(c))
-            .collect();
+        let mut stack: Vec<Step> = self.children(id).rev().map(Step::Open).collect();
         while let Some(step) = stack.pop() {
             let node = match step {
                 Step::Close(name) => {
@@ -670,18 +725,14 @@ impl Dom {
                         continue;
                     }
                     if matches!(&**name, "pre" | "textarea" | "listing")
-                        && self.nodes[node].children.first().is_some_and(|&c| matches!(&self.nodes[c].kind, Kind::Text(t) if t.starts_with('\n')))
+                        && linked(self.nodes[node].first_child).is_some_and(
+                            |c| matches!(&self.nodes[c].kind, Kind::Text(t) if t.starts_with('\n')),
+                        )
                     {
                         out.push('\n');
                     }
                     stack.push(Step::Close(name.clone()));
-                    stack.extend(
-                        self.nodes[node]
-                            .children
-                            .iter()
-                            .rev()
-                            .map(|&c| Step::Open(c)),
-                    );
+                    stack.extend(self.children(node).rev().map(Step::Open));
                 }
                 _ => {}
             }
@@ -883,10 +934,15 @@ mod tests {
                 dom.append(parent, fresh);
                 pool.push(fresh);
             }
-            let children = dom.children(parent).to_vec();
+            let children: Vec<NodeId> = dom.children(parent).collect();
+            let mut backwards: Vec<NodeId> = dom.children(parent).rev().collect();
+            backwards.reverse();
+            assert_eq!(children, backwards);
             for (at, &child) in children.iter().enumerate() {
                 assert_eq!(dom.parent(child), Some(parent));
                 assert_eq!(dom.next_sibling(child), children.get(at + 1).copied());
+                let previous = at.checked_sub(1).map(|before| children[before]);
+                assert_eq!(dom.previous_sibling(child), previous);
                 let next_element = children[at + 1..]
                     .iter()
                     .copied()
@@ -903,8 +959,11 @@ mod tests {
 
     #[test]
     fn cached_lengths_follow_changes_to_the_tree() {
-        let mut dom =
-            Dom::parse("<html><body><div id=a>one <b>two</b></div> <p>three</p></body></html>");
+        let mut dom = Dom::parse(
+            "<html><body><div id=a>one <b>two</b></div> <p>three</p></body></html>",
+            &crate::parse_limits(100, None),
+        )
+        .expect("a small page");
         let body = dom
             .descendants(DOCUMENT)
             .find(|&n| dom.tag(n) == Some("body"))

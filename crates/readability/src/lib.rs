@@ -15,6 +15,7 @@ mod sink;
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
+use std::time::Instant;
 
 use regex::Regex;
 
@@ -44,6 +45,16 @@ pub struct Article {
     pub document_title: Option<String>,
 }
 
+/// What [`extract`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Extraction {
+    /// The main content; `None` when Readability finds nothing (its `parse()` returning null).
+    pub article: Option<Article>,
+    /// The text (`textContent`) of the page's first element named `title`, of any namespace,
+    /// as the CSS selector `title` finds it in the page as parsed; `None` without one.
+    pub first_title: Option<String>,
+}
+
 /// Errors of [`extract`].
 #[derive(Debug, thiserror::Error)]
 pub enum ReadabilityError {
@@ -55,35 +66,106 @@ pub enum ReadabilityError {
         /// The parser's complaint.
         detail: String,
     },
-    /// Elements are nested deeper than [`MAX_DEPTH`]: no real page is, and Readability's
-    /// cleaning passes would take minutes on it (they walk every subtree of every candidate).
+    /// Elements are nested deeper than [`MAX_DEPTH`]: no real page is, and both the parser
+    /// and Readability's cleaning passes slow down with depth. Found while parsing, as soon as
+    /// the parser holds more than [`MAX_DEPTH`] elements open (open elements plus formatting
+    /// elements it would reopen), or in the finished tree.
     #[error(
         "the page nests elements {depth} levels deep (the limit is {MAX_DEPTH}); it is not a readable document"
     )]
     TooDeep {
-        /// The deepest nesting found.
+        /// The nesting found (while parsing: the elements the parser held open).
         depth: usize,
     },
+    /// The page makes the parser build far more than its size (misnested formatting elements
+    /// copied again and again), or carries a formatting element with too many attributes.
+    #[error("the page is not a readable document: {0}")]
+    Unparseable(html_tokenizer::LimitExceeded),
+    /// The page is longer than [`MAX_PAGE_BYTES`].
+    #[error(
+        "the page is {bytes} bytes long (the limit is {MAX_PAGE_BYTES}); it is not a readable document"
+    )]
+    TooLarge {
+        /// The page's length.
+        bytes: usize,
+    },
+    /// The deadline passed before the extraction finished.
+    #[error("the extraction was still running at its deadline")]
+    OutOfTime,
 }
+
+/// The longest page accepted (the crawl's body cap is far below).
+pub const MAX_PAGE_BYTES: usize = 64 << 20;
 
 /// The deepest element nesting accepted. Browsers cap their trees near here too (Blink's parser
 /// stops nesting at 512 levels); beyond it the page is an error, not a slow conversion.
 pub const MAX_DEPTH: usize = 1024;
 
+/// Nodes and attributes the parser may build per byte of the page (beyond [`BUILT_ALLOWANCE`]):
+/// a page can only go past this by making the parser copy its elements again and again.
+const BUILT_PER_BYTE: usize = 2;
+
+/// Nodes and attributes the parser may build whatever the page's size.
+const BUILT_ALLOWANCE: usize = 1 << 16;
+
+/// The most attributes on a formatting element (`<a>`, `<b>`, `<font>`...): the parser
+/// compares and copies theirs for every formatting tag that follows.
+const MAX_FORMATTING_ATTRIBUTES: usize = 64;
+
+/// The parse limits for a page of `len` bytes.
+fn parse_limits(len: usize, deadline: Option<Instant>) -> html_tokenizer::Limits {
+    html_tokenizer::Limits {
+        max_open_elements: MAX_DEPTH,
+        max_built: len.saturating_mul(BUILT_PER_BYTE) + BUILT_ALLOWANCE,
+        max_formatting_attributes: MAX_FORMATTING_ATTRIBUTES,
+        deadline,
+    }
+}
+
+impl From<html_tokenizer::LimitExceeded> for ReadabilityError {
+    fn from(stop: html_tokenizer::LimitExceeded) -> Self {
+        match stop {
+            html_tokenizer::LimitExceeded::TooManyOpen { open, .. } => {
+                ReadabilityError::TooDeep { depth: open }
+            }
+            html_tokenizer::LimitExceeded::OutOfTime => ReadabilityError::OutOfTime,
+            other => ReadabilityError::Unparseable(other),
+        }
+    }
+}
+
 /// Extracts the main content of `html`, with links made absolute against `document_url`.
-/// `Ok(None)` when Readability finds nothing (its `parse()` returning null).
-pub fn extract(html: &str, document_url: &str) -> Result<Option<Article>, ReadabilityError> {
+/// With a `deadline`, the work stops with [`ReadabilityError::OutOfTime`] once it has passed.
+pub fn extract(
+    html: &str,
+    document_url: &str,
+    deadline: Option<Instant>,
+) -> Result<Extraction, ReadabilityError> {
     let url = url::Url::parse(document_url).map_err(|error| ReadabilityError::InvalidUrl {
         url: document_url.to_owned(),
         detail: error.to_string(),
     })?;
-    let dom = Dom::parse(html);
+    if html.len() > MAX_PAGE_BYTES {
+        return Err(ReadabilityError::TooLarge { bytes: html.len() });
+    }
+    let dom = Dom::parse(html, &parse_limits(html.len(), deadline))?;
     let depth = dom.max_depth();
     if depth > MAX_DEPTH {
         return Err(ReadabilityError::TooDeep { depth });
     }
-    let mut reader = Reader::new(dom, url);
-    Ok(reader.parse())
+    let first_title = dom
+        .descendants(DOCUMENT)
+        .find(|&node| dom.local_name(node) == Some("title"))
+        .map(|title| dom.text_content(title));
+    let mut reader = Reader::new(dom, url, deadline);
+    let article = reader.parse();
+    if reader.timed_out.get() {
+        return Err(ReadabilityError::OutOfTime);
+    }
+    Ok(Extraction {
+        article,
+        first_title,
+    })
 }
 
 const FLAG_STRIP_UNLIKELYS: u8 = 1;
@@ -246,10 +328,18 @@ struct Reader {
     title: String,
     dir: Option<String>,
     attempts: Vec<Attempt>,
+    deadline: Option<Instant>,
+    /// Calls of [`Reader::out_of_time`] since the clock was last read.
+    clock_ticks: std::cell::Cell<u32>,
+    /// Set once the deadline is seen to have passed: the passes then stop early.
+    timed_out: std::cell::Cell<bool>,
 }
 
+/// Calls of [`Reader::out_of_time`] per reading of the clock.
+const TICKS_PER_CLOCK_READ: u32 = 256;
+
 impl Reader {
-    fn new(dom: Dom, url: url::Url) -> Reader {
+    fn new(dom: Dom, url: url::Url, deadline: Option<Instant>) -> Reader {
         Reader {
             dom,
             url,
@@ -260,7 +350,29 @@ impl Reader {
             title: String::new(),
             dir: None,
             attempts: Vec::new(),
+            deadline,
+            clock_ticks: std::cell::Cell::new(0),
+            timed_out: std::cell::Cell::new(false),
         }
+    }
+
+    /// Whether the deadline has passed: the long loops ask at every step and stop when it has.
+    fn out_of_time(&self) -> bool {
+        if self.timed_out.get() {
+            return true;
+        }
+        let Some(deadline) = self.deadline else {
+            return false;
+        };
+        let ticks = self.clock_ticks.get() + 1;
+        if ticks < TICKS_PER_CLOCK_READ {
+            self.clock_ticks.set(ticks);
+            return false;
+        }
+        self.clock_ticks.set(0);
+        let passed = Instant::now() >= deadline;
+        self.timed_out.set(passed);
+        passed
     }
 
     fn flag(&self, flag: u8) -> bool {
@@ -310,6 +422,9 @@ impl Reader {
 
     fn remove_all(&mut self, nodes: Vec<NodeId>, filter: impl Fn(&Reader, NodeId) -> bool) {
         for &node in nodes.iter().rev() {
+            if self.out_of_time() {
+                return;
+            }
             if self.dom.parent(node).is_some() && filter(self, node) {
                 self.dom.detach(node);
             }
@@ -403,9 +518,7 @@ impl Reader {
             }
             match self.dom.tag(current) {
                 Some(tag) if PHRASING_ELEMS.contains(&tag) => {}
-                Some("a" | "del" | "ins") => {
-                    stack.extend(self.dom.children(current).iter().copied())
-                }
+                Some("a" | "del" | "ins") => stack.extend(self.dom.children(current)),
                 _ => return false,
             }
         }
@@ -453,7 +566,7 @@ impl Reader {
                 self.dom.append(p, current);
                 next = sibling;
             }
-            while let Some(&last) = self.dom.children(p).last() {
+            while let Some(last) = self.dom.last_child(p) {
                 if !self.is_whitespace(last) {
                     break;
                 }
@@ -620,7 +733,7 @@ impl Reader {
         if children.len() != 1 || !self.dom.is(children[0], tag) {
             return false;
         }
-        !self.dom.children(element).iter().any(|&child| {
+        !self.dom.children(element).any(|child| {
             matches!(&self.dom.nodes[child].kind, Kind::Text(text) if text.chars().last().is_some_and(|c| !js_space(c)))
         })
     }
@@ -658,6 +771,9 @@ impl Reader {
             let mut to_score = Vec::new();
             let mut node = self.document_element();
             while let Some(current) = node {
+                if self.out_of_time() {
+                    return None;
+                }
                 if !self.is_probably_visible(current) || self.check_byline(current) {
                     node = self.remove_and_get_next(current);
                     continue;
@@ -693,7 +809,7 @@ impl Reader {
                 let mut current = current;
                 if tag == "div" {
                     let mut p: Option<NodeId> = None;
-                    for child in self.dom.children(current).to_vec() {
+                    for child in self.dom.children(current).collect::<Vec<_>>() {
                         if self.is_phrasing(child) {
                             if let Some(p) = p {
                                 self.dom.append(p, child);
@@ -704,7 +820,7 @@ impl Reader {
                                 p = Some(new_p);
                             }
                         } else if let Some(open) = p.take() {
-                            while let Some(&last) = self.dom.children(open).last() {
+                            while let Some(last) = self.dom.last_child(open) {
                                 if !self.is_whitespace(last) {
                                     break;
                                 }
@@ -728,6 +844,9 @@ impl Reader {
 
             let mut candidates = Vec::new();
             for element in to_score {
+                if self.out_of_time() {
+                    return None;
+                }
                 if !self.parent_is_element(element) {
                     continue;
                 }
@@ -785,7 +904,7 @@ impl Reader {
                 _ => {
                     let created = self.dom.create_element("div");
                     needed_to_create = true;
-                    for kid in self.dom.children(page).to_vec() {
+                    for kid in self.dom.children(page).collect::<Vec<_>>() {
                         self.dom.append(created, kid);
                     }
                     self.dom.append(page, created);
@@ -865,12 +984,12 @@ impl Reader {
             let parent_of_top = self.dom.parent(top_candidate);
             if let Some(parent) = parent_of_top {
                 let top_class = self.dom.class_name(top_candidate).to_owned();
-                let mut s = 0;
-                loop {
-                    let siblings = self.dom.element_children(parent);
-                    let Some(&sibling) = siblings.get(s) else {
-                        break;
-                    };
+                // Readability walks the live children, stepping over the ones it keeps: the
+                // same elements, in the same order, as this list taken once.
+                for sibling in self.dom.element_children(parent) {
+                    if self.out_of_time() {
+                        return None;
+                    }
                     let mut append = false;
                     if sibling == top_candidate {
                         append = true;
@@ -905,8 +1024,6 @@ impl Reader {
                             self.dom.rename(sibling, "div");
                         }
                         self.dom.append(article, sibling);
-                    } else {
-                        s += 1;
                     }
                 }
             }
@@ -918,7 +1035,7 @@ impl Reader {
                 let wrapper = self.dom.create_element("div");
                 self.dom.set_attr(wrapper, "id", "readability-page-1");
                 self.dom.set_attr(wrapper, "class", "page");
-                for child in self.dom.children(article).to_vec() {
+                for child in self.dom.children(article).collect::<Vec<_>>() {
                     self.dom.append(wrapper, child);
                 }
                 self.dom.append(article, wrapper);
@@ -1061,7 +1178,7 @@ impl Reader {
                     let Some(cell) = self.dom.first_element_child(row) else {
                         continue;
                     };
-                    let phrasing = self.dom.children(cell).iter().all(|&c| self.is_phrasing(c));
+                    let phrasing = self.dom.children(cell).all(|c| self.is_phrasing(c));
                     self.dom.rename(cell, if phrasing { "p" } else { "div" });
                     self.dom.replace(table, cell);
                 }
@@ -1134,7 +1251,7 @@ impl Reader {
         let caption = self.dom.elements_by_tags(table, &[local_name!("caption")]);
         if caption
             .first()
-            .is_some_and(|&c| !self.dom.children(c).is_empty())
+            .is_some_and(|&c| self.dom.first_child(c).is_some())
         {
             return true;
         }
@@ -1273,7 +1390,7 @@ impl Reader {
                 continue;
             };
             if href.starts_with("javascript:") {
-                let children = self.dom.children(link).to_vec();
+                let children: Vec<NodeId> = self.dom.children(link).collect();
                 let replacement = if children.len() == 1 && self.dom.is_text(children[0]) {
                     self.dom
                         .create(Kind::Text(StrTendril::from(self.dom.text_content(link))))
@@ -1500,8 +1617,10 @@ mod tests {
         let article = extract(
             &html,
             "https://web.archive.org/web/20200101000000id_/http%3A//example.com/privacy",
+            None,
         )
         .expect("valid url")
+        .article
         .expect("an article");
         assert!(article.content_html.contains("We collect your e-mail"));
         assert!(!article.content_html.contains("© Example"));
@@ -1520,14 +1639,82 @@ mod tests {
     #[test]
     fn odd_inputs_do_not_panic() {
         let url = "http://example.com/";
-        assert!(extract("", url).is_ok());
-        assert!(extract("\u{0}\u{1}binary\u{fffd}", url).is_ok());
+        assert!(extract("", url, None).is_ok());
+        assert!(extract("\u{0}\u{1}binary\u{fffd}", url, None).is_ok());
         let nested = |n: usize| "<div>".repeat(n) + "text" + &"</div>".repeat(n);
-        assert!(extract(&nested(MAX_DEPTH - 10), url).is_ok());
+        assert!(extract(&nested(MAX_DEPTH - 10), url, None).is_ok());
         assert!(matches!(
-            extract(&nested(MAX_DEPTH + 10), url),
+            extract(&nested(MAX_DEPTH + 10), url, None),
             Err(ReadabilityError::TooDeep { depth }) if depth > MAX_DEPTH
         ));
-        assert!(extract("<p>x", "not a url").is_err());
+        assert!(extract("<p>x", "not a url", None).is_err());
+    }
+
+    #[test]
+    fn a_page_without_an_article_keeps_its_first_title_of_any_namespace() {
+        let url = "http://example.com/";
+        let extraction =
+            extract("<title> Privacy  Policy </title><p> ", url, None).expect("a valid url");
+        assert_eq!(extraction.article, None);
+        assert_eq!(extraction.first_title.as_deref(), Some(" Privacy  Policy "));
+        let svg = extract(
+            "<body><svg><title>S</title></svg><title>H</title>",
+            url,
+            None,
+        )
+        .expect("a valid url");
+        assert_eq!(svg.first_title.as_deref(), Some("S"));
+        let none = extract("<p>no title", url, None).expect("a valid url");
+        assert_eq!(none.first_title, None);
+    }
+
+    #[test]
+    fn an_oversized_page_is_refused_before_parsing() {
+        let page = " ".repeat(MAX_PAGE_BYTES + 1);
+        assert!(matches!(
+            extract(&page, "http://example.com/", None),
+            Err(ReadabilityError::TooLarge { bytes }) if bytes == MAX_PAGE_BYTES + 1
+        ));
+    }
+
+    #[test]
+    fn a_deep_page_is_refused_while_it_is_parsed() {
+        // Refused after the whole tree was built, the error would name the page's full depth
+        // (80,002); refused while parsing, the parser held just over the limit open.
+        let page = "<div>".repeat(80_000);
+        match extract(&page, "http://example.com/", None) {
+            Err(ReadabilityError::TooDeep { depth }) => assert!(
+                (MAX_DEPTH + 1..=MAX_DEPTH + 8).contains(&depth),
+                "refused at depth {depth}, not while parsing"
+            ),
+            other => panic!("not refused as too deep: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn copying_formatting_elements_again_and_again_is_refused() {
+        // 500 unclosed <b>s closed by </div>, then every "x" makes the parser reopen all 500:
+        // ~40 elements per byte of input, and 25 times the limit in all.
+        let open: String = (0..500).map(|i| format!("<b id={i}>")).collect();
+        let page = format!("<div>{open}</div>{}", "<div>x</div>".repeat(2_000));
+        assert!(matches!(
+            extract(&page, "http://example.com/", None),
+            Err(ReadabilityError::Unparseable(
+                html_tokenizer::LimitExceeded::TooMuchBuilt { .. }
+            ))
+        ));
+    }
+
+    #[test]
+    fn the_passes_stop_at_the_deadline() {
+        let body =
+            "<div><p>We keep your data, as the law says, and no longer.</p></div>".repeat(500);
+        let page = format!("<html><body>{body}</body></html>");
+        let dom = Dom::parse(&page, &parse_limits(page.len(), None)).expect("a valid page");
+        let url = url::Url::parse("http://example.com/").expect("a valid URL");
+        // A deadline that has passed by the first reading of the clock.
+        let mut reader = Reader::new(dom, url, Some(Instant::now()));
+        assert!(reader.parse().is_none());
+        assert!(reader.timed_out.get());
     }
 }

@@ -6,7 +6,8 @@
 //! adjacent text is merged as the tree builder asks.
 
 use std::borrow::Cow;
-use std::cell::{Ref, RefCell};
+use std::cell::{Cell, Ref, RefCell};
+use std::collections::HashSet;
 
 use html5ever::tendril::StrTendril;
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
@@ -18,19 +19,25 @@ use crate::dom::{DOCUMENT, Dom, Kind, NodeId};
 /// The sink: the arena being built.
 pub(crate) struct ArenaSink {
     dom: RefCell<Dom>,
+    /// Attributes given to elements so far (the tree builder copies some again and again).
+    attributes: Cell<usize>,
 }
+
+/// Attribute lists longer than this are searched through a set when attributes are added.
+const LINEAR_SEARCH_LIMIT: usize = 16;
 
 impl ArenaSink {
     /// A sink for a page of `input_len` bytes (used to size the arena).
     pub(crate) fn new(input_len: usize) -> ArenaSink {
         ArenaSink {
             dom: RefCell::new(Dom::with_capacity(input_len / 24 + 16)),
+            attributes: Cell::new(0),
         }
     }
 
     /// Appends text to `parent`, merged into its last child when that is text.
     fn append_text(dom: &mut Dom, parent: NodeId, text: StrTendril) {
-        if let Some(&last) = dom.nodes[parent].children.last()
+        if let Some(last) = dom.last_child(parent)
             && let Kind::Text(existing) = &mut dom.nodes[last].kind
         {
             existing.push_tendril(&text);
@@ -73,6 +80,12 @@ impl std::fmt::Debug for ArenaElemName<'_> {
     }
 }
 
+impl html_tokenizer::BuildSize for ArenaSink {
+    fn built(&self) -> usize {
+        self.dom.borrow().nodes.len() + self.attributes.get()
+    }
+}
+
 impl TreeSink for ArenaSink {
     type Handle = NodeId;
     type Output = Dom;
@@ -96,6 +109,7 @@ impl TreeSink for ArenaSink {
     }
 
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> NodeId {
+        self.attributes.set(self.attributes.get() + attrs.len());
         let mut dom = self.dom.borrow_mut();
         let element = dom.create(Kind::Element {
             name: name.local,
@@ -156,12 +170,7 @@ impl TreeSink for ArenaSink {
 
     fn get_template_contents(&self, target: &NodeId) -> NodeId {
         // A template always has contents; answering the element itself is a safe fallback.
-        self.dom
-            .borrow()
-            .children(*target)
-            .first()
-            .copied()
-            .unwrap_or(*target)
+        self.dom.borrow().first_child(*target).unwrap_or(*target)
     }
 
     fn same_node(&self, x: &NodeId, y: &NodeId) -> bool {
@@ -175,17 +184,13 @@ impl TreeSink for ArenaSink {
         if let NodeOrText::AppendNode(node) = new_node {
             dom.detach(node);
         }
-        let Some(parent) = dom.parent(*sibling) else {
+        if dom.parent(*sibling).is_none() {
             return;
-        };
+        }
         match new_node {
             NodeOrText::AppendNode(node) => dom.insert_before(*sibling, node),
             NodeOrText::AppendText(text) => {
-                let previous = dom
-                    .position_in_parent(*sibling)
-                    .and_then(|at| at.checked_sub(1))
-                    .map(|at| dom.children(parent)[at]);
-                if let Some(previous) = previous
+                if let Some(previous) = dom.previous_sibling(*sibling)
                     && let Kind::Text(existing) = &mut dom.nodes[previous].kind
                 {
                     existing.push_tendril(&text);
@@ -199,16 +204,25 @@ impl TreeSink for ArenaSink {
 
     fn add_attrs_if_missing(&self, target: &NodeId, attrs: Vec<Attribute>) {
         let mut dom = self.dom.borrow_mut();
+        self.attributes.set(self.attributes.get() + attrs.len());
         if let Kind::Element {
             attrs: existing, ..
         } = &mut dom.nodes[*target].kind
         {
+            // A page can repeat `<body>` with thousands of attributes: no scan per attribute.
+            let mut names: Option<HashSet<LocalName>> = (existing.len() > LINEAR_SEARCH_LIMIT)
+                .then(|| existing.iter().map(|(name, _)| name.clone()).collect());
             for attribute in attrs {
-                if !existing
-                    .iter()
-                    .any(|(name, _)| *name == attribute.name.local)
-                {
-                    existing.push((attribute.name.local, attribute.value));
+                let name = attribute.name.local;
+                let missing = match &mut names {
+                    Some(names) => names.insert(name.clone()),
+                    None => !existing.iter().any(|(existing, _)| *existing == name),
+                };
+                if missing {
+                    existing.push((name, attribute.value));
+                    if names.is_none() && existing.len() > LINEAR_SEARCH_LIMIT {
+                        names = Some(existing.iter().map(|(name, _)| name.clone()).collect());
+                    }
                 }
             }
         }
@@ -220,7 +234,7 @@ impl TreeSink for ArenaSink {
 
     fn reparent_children(&self, node: &NodeId, new_parent: &NodeId) {
         let mut dom = self.dom.borrow_mut();
-        for child in dom.children(*node).to_vec() {
+        for child in dom.children(*node).collect::<Vec<_>>() {
             dom.append(*new_parent, child);
         }
     }
