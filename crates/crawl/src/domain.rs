@@ -165,7 +165,7 @@ impl Crawler {
                 window.to.clone(),
             )
             .await?;
-        let (listed, own_tails) = self.resume(listed, "", tails, window);
+        let (listed, own_tails) = resume(listed, "", tails, window);
         let mut candidates: Vec<Capture> = listed
             .into_iter()
             .filter(discovery::is_page_capture)
@@ -344,27 +344,12 @@ impl Crawler {
                 window.to.clone(),
             )
             .await?;
-        let (listed, tails) = self.resume(listed, &alias.host, tails, window);
+        let (listed, tails) = resume(listed, &alias.host, tails, window);
         let rows = listed
             .into_iter()
             .filter(discovery::is_page_capture)
             .collect();
         Ok((rows, tails))
-    }
-
-    /// A cursor listing made equal to the whole listing ([`discovery::resume_listing`]);
-    /// bounded runs neither use nor move the tails.
-    fn resume(
-        &self,
-        listed: Vec<Capture>,
-        listing: &str,
-        tails: &[ListingTail],
-        window: &Window,
-    ) -> (Vec<Capture>, Vec<ListingTail>) {
-        if window.is_bounded() {
-            return (listed, Vec::new());
-        }
-        discovery::resume_listing(listed, listing, tails)
     }
 
     /// Decides which candidate URL of a span is the policy, and says why.
@@ -702,72 +687,17 @@ impl Crawler {
             return Ok(Fetched::Reused);
         }
         let last_attempt = capture.attempts + 1 >= i64::from(self.settings.max_fetch_attempts);
-        let mut fetched = self
-            .client
-            .fetch(&capture.url, &capture.timestamp, Some(&capture.digest))
-            .instrument(span.clone())
-            .await;
-        // Bytes that are not what the archive indexed were damaged on the way: ask once more.
-        let mut verdict = match &fetched {
-            Ok(memento) => Some(self.verify(domain, memento)?),
-            Err(_) => None,
-        };
-        if verdict.as_ref().is_some_and(Verdict::is_damaged) {
-            tracing::warn!(url = %capture.url, timestamp = %capture.timestamp, "body differs from the CDX digest; fetching it again");
-            let first = fetched.as_ref().map(|memento| memento.sha1.clone()).ok();
-            fetched = self
-                .client
-                .fetch(&capture.url, &capture.timestamp, Some(&capture.digest))
-                .instrument(span)
-                .await;
-            verdict = match &fetched {
-                Ok(memento) => Some(self.verify(domain, memento)?),
-                Err(_) => None,
-            };
-            // pywb decodes payloads stored gzip-encoded, so their bytes never match the CDX
-            // digest: the same bytes twice there are the capture, not damage.
-            if self.client.config().profile == wayback::ArchiveProfile::Pywb
-                && let (Ok(memento), Some(verdict)) = (&fetched, &mut verdict)
-                && first.as_deref() == Some(memento.sha1.as_str())
-            {
-                verdict.check = DigestCheck::NotChecked;
-            }
-        } else if let (Ok(first), Some(unchecked)) = (&fetched, &mut verdict)
-            && unchecked.is_page
-            && unchecked.check == DigestCheck::Redirected
-            && unchecked.expected.is_empty()
-        {
-            // The archive led to a capture whose digest the store does not know: a second
-            // download stands in for the digest (damage on the way is never the same twice).
-            match self
-                .client
-                .fetch(&capture.url, &capture.timestamp, Some(&capture.digest))
-                .await
-            {
-                Ok(second) if second.sha1 == first.sha1 => {}
-                Ok(second) => {
-                    unchecked.check = DigestCheck::Mismatch;
-                    unchecked.expected = format!("{} (a second download)", second.sha1);
-                }
-                Err(error) => fetched = Err(error),
-            }
-        }
-        let (memento, verdict) = match (fetched, verdict) {
-            (Ok(_), Some(verdict)) if verdict.is_damaged() && !last_attempt => {
+        let (memento, verdict) = match self.download(domain, &capture, span).await? {
+            Ok((_, verdict)) if verdict.is_damaged() && !last_attempt => {
                 let note = verdict.note();
                 tracing::warn!(%note, url = %capture.url, timestamp = %capture.timestamp, "capture left for a later run");
                 self.live.errors.fetch_add(1, Ordering::Relaxed);
                 self.with_store(|s| s.capture_failed(capture.id, &note, true))?;
                 return Ok(Fetched::Failed);
             }
-            (Ok(memento), Some(verdict)) => (memento, verdict),
-            (Ok(_), None) => {
-                return Err(CrawlError::Internal(
-                    "a fetched capture was not verified".into(),
-                ));
-            }
-            (Err(error), _) if error.is_halt() => return Ok(Fetched::Halted),
-            (Err(error), _) => {
+            Ok(checked) => checked,
+            Err(error) if error.is_halt() => return Ok(Fetched::Halted),
+            Err(error) => {
                 let retry = is_transient(&error) && !last_attempt;
                 tracing::warn!(%error, retry, url = %capture.url, timestamp = %capture.timestamp, "capture not fetched");
                 self.live.errors.fetch_add(1, Ordering::Relaxed);
@@ -832,6 +762,56 @@ impl Crawler {
         self.with_store(|s| s.capture_fetched(capture.id, &result))?;
         self.live.captures_fetched.fetch_add(1, Ordering::Relaxed);
         Ok(Fetched::Downloaded)
+    }
+
+    /// Downloads a capture and checks its bytes ([`Crawler::verify`]): once more when they
+    /// differ from the digest (on pywb the same bytes twice are the capture: it decodes
+    /// gzip-stored payloads), and twice when nothing can tell (a redirect to a capture the
+    /// store does not list: damage on the way is never the same twice).
+    async fn download(
+        &self,
+        domain: &Domain,
+        capture: &PendingCapture,
+        span: tracing::Span,
+    ) -> Result<Result<(Memento, Verdict), WaybackError>, CrawlError> {
+        let get = || {
+            self.client
+                .fetch(&capture.url, &capture.timestamp, Some(&capture.digest))
+                .instrument(span.clone())
+        };
+        let first = match get().await {
+            Ok(memento) => memento,
+            Err(error) => return Ok(Err(error)),
+        };
+        let mut verdict = self.verify(domain, &first)?;
+        if verdict.is_damaged() {
+            tracing::warn!(url = %capture.url, timestamp = %capture.timestamp, "body differs from the CDX digest; fetching it again");
+            let second = match get().await {
+                Ok(memento) => memento,
+                Err(error) => return Ok(Err(error)),
+            };
+            let mut again = self.verify(domain, &second)?;
+            if self.client.config().profile == wayback::ArchiveProfile::Pywb
+                && second.sha1 == first.sha1
+            {
+                again.check = DigestCheck::NotChecked;
+            }
+            return Ok(Ok((second, again)));
+        }
+        if verdict.is_page
+            && verdict.check == DigestCheck::Redirected
+            && verdict.expected.is_empty()
+        {
+            match get().await {
+                Ok(second) if second.sha1 == first.sha1 => {}
+                Ok(second) => {
+                    verdict.check = DigestCheck::Mismatch;
+                    verdict.expected = format!("{} (a second download)", second.sha1);
+                }
+                Err(error) => return Ok(Err(error)),
+            }
+        }
+        Ok(Ok((first, verdict)))
     }
 
     /// Converts a capture and hashes its text, off the async threads.
@@ -971,6 +951,20 @@ impl std::fmt::Display for ConvertFailure {
 fn text_hash_of(document: &policy_text::PolicyDocument) -> Result<String, ConvertFailure> {
     crate::text::policy_text_hash(&document.markdown)
         .ok_or_else(|| ConvertFailure::other("no readable text".to_owned()))
+}
+
+/// A cursor listing made equal to the whole listing ([`discovery::resume_listing`]); bounded
+/// runs neither use nor move the tails.
+fn resume(
+    listed: Vec<Capture>,
+    listing: &str,
+    tails: &[ListingTail],
+    window: &Window,
+) -> (Vec<Capture>, Vec<ListingTail>) {
+    if window.is_bounded() {
+        return (listed, Vec::new());
+    }
+    discovery::resume_listing(listed, listing, tails)
 }
 
 /// One homepage row per `months` period (the first 200 of the period, else its first row).
