@@ -9,9 +9,12 @@
 //! Not for: HTTP details and rate limits (the `wayback` crate), HTML-to-Markdown (the
 //! `policy-text` crate), SQL (the `store` crate), or printing (the binary).
 
+mod discover;
 pub mod discovery;
 mod domain;
+mod fetch;
 mod text;
+mod versions;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -1,0 +1,389 @@
+//! Fetching a domain's pending policy captures: digest reuse, download, verification,
+//! conversion.
+
+use std::collections::BTreeSet;
+use std::sync::atomic::Ordering;
+
+use futures_util::StreamExt;
+use store::{DigestCheck, Domain, FetchResult, NewContent, PendingCapture};
+use tracing::Instrument;
+use wayback::{Memento, WaybackError};
+
+use crate::{CrawlError, Crawler, is_transient};
+
+/// What fetching one pending capture did.
+pub(crate) enum Fetched {
+    Downloaded,
+    Reused,
+    Failed,
+    Halted,
+}
+
+impl Crawler {
+    pub(crate) fn keep_content(
+        &self,
+        memento: &Memento,
+        charset: Option<&str>,
+    ) -> store::Result<()> {
+        self.with_store(|s| {
+            s.put_content(NewContent {
+                sha1: &memento.sha1,
+                body: &memento.body,
+                content_type: memento.content_type.as_deref(),
+                charset,
+            })
+        })
+    }
+
+    /// Fetches the domain's pending policy captures. Returns (downloaded, halted).
+    pub(crate) async fn fetch_pending(&self, domain: &Domain) -> Result<(u64, bool), CrawlError> {
+        let pending = self.with_store(|s| s.pending_policy_captures(domain.id))?;
+        let concurrency = self.client.config().playback_concurrency.max(1) as usize;
+        // First one capture per digest, then the repeats: run concurrently, two captures with
+        // one digest would both be downloaded before either was stored.
+        let mut seen = BTreeSet::new();
+        let (firsts, repeats): (Vec<_>, Vec<_>) = pending
+            .into_iter()
+            .partition(|capture| seen.insert(capture.digest.clone()));
+        let (mut downloaded, mut halted) = (0, false);
+        for batch in [firsts, repeats] {
+            let mut results = futures_util::stream::iter(batch)
+                .map(|capture| self.fetch_one(domain, capture))
+                .buffer_unordered(concurrency);
+            while let Some(result) = results.next().await {
+                match result? {
+                    Fetched::Downloaded => downloaded += 1,
+                    Fetched::Halted => halted = true,
+                    Fetched::Reused | Fetched::Failed => {}
+                }
+            }
+        }
+        Ok((downloaded, halted))
+    }
+
+    async fn fetch_one(
+        &self,
+        domain: &Domain,
+        capture: PendingCapture,
+    ) -> Result<Fetched, CrawlError> {
+        if self.is_halted() {
+            return Ok(Fetched::Halted);
+        }
+        let span =
+            tracing::debug_span!("capture", url = %capture.url, timestamp = %capture.timestamp);
+        // A 2xx capture, or a revisit record (status `-`): its digest is the payload's, so a
+        // content stored under it is the same bytes.
+        let is_ok_status = capture.status.is_none_or(|s| (200..300).contains(&s));
+        if is_ok_status
+            && let Some(sha1) = self.with_store(|s| s.content_for_digest(&capture.digest))?
+            && let Some(content) = self.with_store(|s| s.content(&sha1))?
+        {
+            let text_hash = self
+                .text_hash(
+                    &domain.name,
+                    content.body,
+                    content.content_type,
+                    &capture.timestamp,
+                    &capture.url,
+                )
+                .await;
+            let result = FetchResult {
+                content_sha1: sha1,
+                found_url: capture.url.clone(),
+                found_timestamp: capture.timestamp.clone(),
+                found_status: capture.status.unwrap_or(200),
+                digest_check: DigestCheck::Match,
+                note: text_hash.as_ref().err().map(ToString::to_string),
+                text_hash: text_hash.ok(),
+            };
+            self.with_store(|s| s.capture_fetched(capture.id, &result))?;
+            return Ok(Fetched::Reused);
+        }
+        let last_attempt = capture.attempts + 1 >= i64::from(self.settings.max_fetch_attempts);
+        let (memento, verdict) = match self.download(domain, &capture, span).await? {
+            Ok((_, verdict)) if verdict.is_damaged() && !last_attempt => {
+                let note = verdict.note();
+                tracing::warn!(%note, url = %capture.url, timestamp = %capture.timestamp, "capture left for a later run");
+                self.live.errors.fetch_add(1, Ordering::Relaxed);
+                self.with_store(|s| s.capture_failed(capture.id, &note, true))?;
+                return Ok(Fetched::Failed);
+            }
+            Ok(checked) => checked,
+            Err(error) if error.is_halt() => return Ok(Fetched::Halted),
+            Err(error) => {
+                let retry = is_transient(&error) && !last_attempt;
+                tracing::warn!(%error, retry, url = %capture.url, timestamp = %capture.timestamp, "capture not fetched");
+                self.live.errors.fetch_add(1, Ordering::Relaxed);
+                self.with_store(|s| s.capture_failed(capture.id, &error.to_string(), retry))?;
+                return Ok(Fetched::Failed);
+            }
+        };
+        let found = found_url(&memento);
+        // The conversion decodes the body once, off the async threads, and names the charset
+        // it used; only a page that is not converted is decoded here for it.
+        let (charset, text_hash) = if (200..300).contains(&memento.status) {
+            match self
+                .convert(
+                    &domain.name,
+                    memento.body.to_vec(),
+                    memento.content_type.clone(),
+                    &memento.timestamp,
+                    &found,
+                )
+                .await
+            {
+                Ok(document) => (document.encoding, text_hash_of(&document)),
+                Err(failure) => {
+                    tracing::warn!(%failure, url = %capture.url, timestamp = %capture.timestamp, "capture not converted");
+                    self.live.errors.fetch_add(1, Ordering::Relaxed);
+                    // Over the time budget on a busy machine is no verdict on the page: it is
+                    // converted again on a later run.
+                    if failure.out_of_time && !last_attempt {
+                        let charset = memento.text().encoding.name();
+                        self.keep_content(&memento, Some(charset))?;
+                        let note = failure.to_string();
+                        self.with_store(|s| s.capture_failed(capture.id, &note, true))?;
+                        return Ok(Fetched::Failed);
+                    }
+                    (memento.text().encoding.name(), Err(failure))
+                }
+            }
+        } else {
+            (
+                memento.text().encoding.name(),
+                Err(ConvertFailure::other(format!(
+                    "archived status {}",
+                    memento.status
+                ))),
+            )
+        };
+        self.keep_content(&memento, Some(charset))?;
+        let note = if verdict.is_damaged() {
+            Some(verdict.note())
+        } else {
+            text_hash.as_ref().err().map(ToString::to_string)
+        };
+        let result = FetchResult {
+            content_sha1: memento.sha1.clone(),
+            found_url: found,
+            found_timestamp: memento.timestamp.clone(),
+            found_status: memento.status,
+            digest_check: verdict.check,
+            note,
+            text_hash: text_hash.ok(),
+        };
+        self.with_store(|s| s.capture_fetched(capture.id, &result))?;
+        self.live.captures_fetched.fetch_add(1, Ordering::Relaxed);
+        Ok(Fetched::Downloaded)
+    }
+
+    /// Downloads a capture and checks its bytes ([`Crawler::verify`]): once more when they
+    /// differ from the digest (on pywb the same bytes twice are the capture: it decodes
+    /// gzip-stored payloads), and twice when nothing can tell (a redirect to a capture the
+    /// store does not list: damage on the way is never the same twice).
+    async fn download(
+        &self,
+        domain: &Domain,
+        capture: &PendingCapture,
+        span: tracing::Span,
+    ) -> Result<Result<(Memento, Verdict), WaybackError>, CrawlError> {
+        let get = || {
+            self.client
+                .fetch(&capture.url, &capture.timestamp, Some(&capture.digest))
+                .instrument(span.clone())
+        };
+        let first = match get().await {
+            Ok(memento) => memento,
+            Err(error) => return Ok(Err(error)),
+        };
+        let mut verdict = self.verify(domain, &first)?;
+        if verdict.is_damaged() {
+            tracing::warn!(url = %capture.url, timestamp = %capture.timestamp, "body differs from the CDX digest; fetching it again");
+            let second = match get().await {
+                Ok(memento) => memento,
+                Err(error) => return Ok(Err(error)),
+            };
+            let mut again = self.verify(domain, &second)?;
+            if self.client.config().profile == wayback::ArchiveProfile::Pywb
+                && second.sha1 == first.sha1
+            {
+                again.check = DigestCheck::NotChecked;
+            }
+            return Ok(Ok((second, again)));
+        }
+        if verdict.is_page
+            && verdict.check == DigestCheck::Redirected
+            && verdict.expected.is_empty()
+        {
+            match get().await {
+                Ok(second) if second.sha1 == first.sha1 => {}
+                Ok(second) => {
+                    verdict.check = DigestCheck::Mismatch;
+                    verdict.expected = format!("{} (a second download)", second.sha1);
+                }
+                Err(error) => return Ok(Err(error)),
+            }
+        }
+        Ok(Ok((first, verdict)))
+    }
+
+    /// Converts a capture and hashes its text, off the async threads.
+    async fn text_hash(
+        &self,
+        domain: &str,
+        body: Vec<u8>,
+        content_type: Option<String>,
+        timestamp: &str,
+        url: &str,
+    ) -> Result<String, ConvertFailure> {
+        let document = self
+            .convert(domain, body, content_type, timestamp, url)
+            .await?;
+        text_hash_of(&document)
+    }
+
+    pub(crate) async fn convert(
+        &self,
+        domain: &str,
+        body: Vec<u8>,
+        content_type: Option<String>,
+        timestamp: &str,
+        url: &str,
+    ) -> Result<policy_text::PolicyDocument, ConvertFailure> {
+        let snapshot = policy_text::snapshot_url(&self.settings.snapshot_base, timestamp, url);
+        let domain = domain.to_owned();
+        tokio::task::spawn_blocking(move || {
+            policy_text::convert(&body, content_type.as_deref(), &domain, &snapshot).map_err(
+                |error| ConvertFailure {
+                    out_of_time: error.is_out_of_time(),
+                    message: format!("cannot convert: {error}"),
+                },
+            )
+        })
+        .await
+        .map_err(|error| ConvertFailure::other(format!("converter crashed: {error}")))?
+    }
+}
+
+/// Why a capture has no text.
+#[derive(Debug, Clone)]
+pub(crate) struct ConvertFailure {
+    message: String,
+    /// The converter ran out of its time budget (worth another try on a later run).
+    out_of_time: bool,
+}
+
+impl ConvertFailure {
+    fn other(message: String) -> ConvertFailure {
+        ConvertFailure {
+            message,
+            out_of_time: false,
+        }
+    }
+}
+
+impl std::fmt::Display for ConvertFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// The text hash of a converted capture, or why it has none.
+fn text_hash_of(document: &policy_text::PolicyDocument) -> Result<String, ConvertFailure> {
+    crate::text::policy_text_hash(&document.markdown)
+        .ok_or_else(|| ConvertFailure::other("no readable text".to_owned()))
+}
+
+pub(crate) fn found_url(memento: &Memento) -> String {
+    memento
+        .captured_url()
+        .map(str::to_owned)
+        .or_else(|| {
+            memento
+                .redirects
+                .last()
+                .and_then(|r| original_from_playback(&r.to))
+        })
+        .unwrap_or_else(|| memento.original_url.clone())
+}
+
+/// `http://x.com/a` from `https://archive/web/20100101000000id_/http://x.com/a`.
+fn original_from_playback(url: &str) -> Option<String> {
+    let at = url.find("id_/")?;
+    Some(url[at + 4..].to_owned())
+}
+
+/// How a memento's bytes compare with the CDX digest of the capture asked for; `Redirected`
+/// when the archive led to another capture (see [`Crawler::verify`] for checking that one).
+pub(crate) fn digest_check_of(memento: &Memento) -> DigestCheck {
+    match memento.digest_check {
+        wayback::DigestCheck::Match => DigestCheck::Match,
+        wayback::DigestCheck::NotChecked => DigestCheck::NotChecked,
+        wayback::DigestCheck::Mismatch { .. } if memento.redirects.is_empty() => {
+            DigestCheck::Mismatch
+        }
+        wayback::DigestCheck::Mismatch { .. } => DigestCheck::Redirected,
+    }
+}
+
+/// How a capture's bytes compare with what the archive indexed.
+struct Verdict {
+    check: DigestCheck,
+    /// 2xx: the bytes are a page (a damaged error page does not matter).
+    is_page: bool,
+    expected: String,
+    received: String,
+}
+
+impl Verdict {
+    /// A page whose bytes are not the ones the archive indexed.
+    fn is_damaged(&self) -> bool {
+        self.is_page && self.check == DigestCheck::Mismatch
+    }
+
+    fn note(&self) -> String {
+        format!(
+            "body SHA-1 {} differs from the CDX digest {} (damaged in transit?); kept out of \
+             versions unless [crawl] accept_digest_mismatch = true",
+            self.received, self.expected
+        )
+    }
+}
+
+impl Crawler {
+    /// Compares a memento's bytes with the CDX digest of the capture asked for or, when the
+    /// archive led to another capture that the store lists (a moved policy's own captures),
+    /// with that capture's digest. `Redirected`: led to a capture the store does not list.
+    fn verify(&self, domain: &Domain, memento: &Memento) -> Result<Verdict, CrawlError> {
+        let is_page = (200..300).contains(&memento.status);
+        let expected = match &memento.digest_check {
+            wayback::DigestCheck::Mismatch { expected, .. } => expected.clone(),
+            _ => String::new(),
+        };
+        let (check, expected) = match digest_check_of(memento) {
+            DigestCheck::Redirected => {
+                let landed = found_url(memento);
+                let listed =
+                    self.with_store(|s| s.listed_digest(domain.id, &landed, &memento.timestamp))?;
+                match listed {
+                    // Bytes decoded from a Content-Encoding are not the indexed payload.
+                    Some(digest) if memento.encoding_note.is_none() => {
+                        if digest.eq_ignore_ascii_case(&memento.sha1) {
+                            (DigestCheck::Redirected, digest)
+                        } else {
+                            (DigestCheck::Mismatch, digest)
+                        }
+                    }
+                    _ => (DigestCheck::Redirected, String::new()),
+                }
+            }
+            check => (check, expected),
+        };
+        Ok(Verdict {
+            check,
+            is_page,
+            expected,
+            received: memento.sha1.clone(),
+        })
+    }
+}
