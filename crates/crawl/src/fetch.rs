@@ -252,6 +252,7 @@ impl Crawler {
     ) -> Result<policy_text::PolicyDocument, ConvertFailure> {
         let snapshot = policy_text::snapshot_url(&self.settings.snapshot_base, timestamp, url);
         let domain = domain.to_owned();
+        self.live.conversions.fetch_add(1, Ordering::Relaxed);
         tokio::task::spawn_blocking(move || {
             policy_text::convert(&body, content_type.as_deref(), &domain, &snapshot).map_err(
                 |error| ConvertFailure {

@@ -145,6 +145,8 @@ pub struct LiveCounts {
     pub captures_fetched: AtomicU64,
     /// Versions added.
     pub versions_new: AtomicU64,
+    /// Captures converted to text (a capture is converted once: at most one per download).
+    pub conversions: AtomicU64,
     /// Failures.
     pub errors: AtomicU64,
 }
