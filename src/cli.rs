@@ -92,6 +92,14 @@ pub enum Command {
     /// Write a dataset of the stored versions and their fields (SQLite, JSON lines, CSV, or the
     /// corpus's Markdown layout), readable without this tool.
     Export(ExportArgs),
+    /// Derive texts, versions and fields again from the stored captures with this version's
+    /// converter and fields extractor, after an upgrade. Sends no request to the archive.
+    ///
+    /// Prints what changed per domain (captures whose text changed, versions merged or split,
+    /// versions whose text or fields changed); --dry-run changes nothing. Resumable: each
+    /// domain is written whole. What a rebuild changes is marked on the versions and never
+    /// shown as a change of the policy.
+    Rebuild(RebuildArgs),
     /// List the archive's captures of a URL (one per line, or JSON lines).
     Captures(CapturesArgs),
     /// Download one raw capture through its id_ URL.
@@ -479,4 +487,17 @@ mod tests {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
     }
+}
+
+/// Arguments of `crawler rebuild`.
+#[derive(Debug, Args)]
+pub struct RebuildArgs {
+    /// Domains to rebuild (every stored domain without any).
+    pub domains: Vec<String>,
+    /// Report what would change, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -78,6 +78,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::History(args) => commands::history::history(&settings, args),
         Command::Status(args) => commands::history::status(&settings, args),
         Command::Export(args) => commands::export::run(&settings, args),
+        Command::Rebuild(args) => commands::rebuild::run(&settings, args),
         Command::Diff(args) => commands::diff::run(&settings, args),
         Command::Captures(args) => commands::captures::run(&settings, args),
         Command::Fetch(args) => commands::fetch::run(&settings, args),

@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use common::{Archive, crawl_demo, crawler, text};
+use common::{Archive, crawl_demo, crawler, sqlite3_write, text};
 
 fn export(db: &Path, args: &[&str]) -> Output {
     crawler()
@@ -255,16 +255,6 @@ fn plant_hostile_domains(db: &Path) {
          UPDATE domains SET name = '{long}/../' || char(0) || 'x' WHERE name = 'visionbill.com';"
     );
     sqlite3_write(db, &sql);
-}
-
-/// Runs SQL on a store through the system sqlite3 (writes the tool itself would never make).
-fn sqlite3_write(db: &Path, sql: &str) {
-    let output = std::process::Command::new("sqlite3")
-        .arg(db)
-        .arg(sql)
-        .output()
-        .expect("sqlite3 runs");
-    assert!(output.status.success(), "{}", text(&output.stderr));
 }
 
 fn collect(dir: &Path, files: &mut Vec<std::path::PathBuf>) {

@@ -170,6 +170,8 @@ pub(super) fn fill_domain(
                 capture_count: 1,
                 snapshot_url: format!("https://web.archive.org/web/{}id_/{}", o.timestamp, o.url),
                 fields: Some(fields.to_owned()),
+                converter: Some(policy_text::CONVERTER_VERSION.to_owned()),
+                fields_version: Some(fields::VERSION.to_owned()),
             }
         })
         .collect();

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use policy_diff::{Comparison, VersionView};
+use policy_text::document;
 use store::{PolicyVersion, Store};
 
 use crate::UsageError;
@@ -90,7 +91,7 @@ fn render(
     // Archive links differ between captures only by their timestamps: compare without them.
     let bodies: Vec<std::borrow::Cow<'_, str>> = versions
         .iter()
-        .map(|v| crawl::comparable_body(crawl::policy_body(&v.markdown)))
+        .map(|v| document::comparable_body(document::Document::parse(&v.markdown).body))
         .collect();
     let views: Vec<VersionView<'_>> = versions
         .iter()

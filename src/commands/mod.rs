@@ -12,6 +12,7 @@ pub mod diff;
 pub mod export;
 pub mod fetch;
 pub mod history;
+pub mod rebuild;
 
 use crate::UsageError;
 use crate::config::Settings;

@@ -100,3 +100,22 @@ pub fn crawl_demo(archive: &Archive, dir: &Path, db: &Path) {
         .expect("crawler runs");
     assert!(output.status.success(), "{}", text(&output.stderr));
 }
+
+/// Runs SQL on a store through the system sqlite3 (`.ci/run` installs it): writes the tool
+/// itself would never make.
+pub fn sqlite3_write(db: &Path, sql: &str) {
+    let output = Command::new("sqlite3")
+        .arg(db)
+        .arg(sql)
+        .output()
+        .expect("the system sqlite3 runs (.ci/run installs it)");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+}
+
+/// The canonical dump of a store ([`store::Store::write_canonical_dump`]).
+pub fn dump(db: &Path) -> String {
+    let store = store::Store::open_read_only(db).expect("store opens");
+    let mut out = Vec::new();
+    store.write_canonical_dump(&mut out).expect("dump");
+    String::from_utf8(out).expect("utf-8")
+}

@@ -9,6 +9,7 @@ use store::{DigestCheck, Domain, FetchResult, NewContent, PendingCapture};
 use tracing::Instrument;
 use wayback::{Memento, WaybackError};
 
+use crate::text::{CaptureText, ConvertFailure, convert_capture};
 use crate::{CrawlError, Crawler, is_transient};
 
 /// What fetching one pending capture did.
@@ -78,25 +79,38 @@ impl Crawler {
             && let Some(sha1) = self.with_store(|s| s.content_for_digest(&capture.digest))?
             && let Some(content) = self.with_store(|s| s.content(&sha1))?
         {
-            let text_hash = self
-                .text_hash(
-                    &domain.name,
-                    content.body,
-                    content.content_type,
-                    &capture.timestamp,
-                    &capture.url,
-                )
-                .await;
+            // The same bytes at the same URL give the same text at any time: convert only
+            // when no capture of them has a text yet.
+            let known = self.with_store(|s| {
+                s.text_for_content(&sha1, &capture.url, policy_text::CONVERTER_VERSION)
+            })?;
+            let text = match known {
+                Some(known) => Ok(CaptureText {
+                    text_hash: known.text_hash,
+                    record: known.text,
+                    encoding: "",
+                }),
+                None => {
+                    self.convert(
+                        &domain.name,
+                        content.body,
+                        content.content_type,
+                        &capture.timestamp,
+                        &capture.url,
+                    )
+                    .await
+                }
+            };
             let result = FetchResult {
                 content_sha1: sha1,
                 found_url: capture.url.clone(),
                 found_timestamp: capture.timestamp.clone(),
                 found_status: capture.status.unwrap_or(200),
                 digest_check: DigestCheck::Match,
-                note: text_hash.as_ref().err().map(ToString::to_string),
-                text_hash: text_hash.ok(),
+                note: text.as_ref().err().map(ToString::to_string),
+                text_hash: text.as_ref().ok().map(|t| t.text_hash.clone()),
             };
-            self.with_store(|s| s.capture_fetched(capture.id, &result))?;
+            self.record_fetched(capture.id, &result, text.ok().as_ref())?;
             return Ok(Fetched::Reused);
         }
         let last_attempt = capture.attempts + 1 >= i64::from(self.settings.max_fetch_attempts);
@@ -121,7 +135,7 @@ impl Crawler {
         let found = found_url(&memento);
         // The conversion decodes the body once, off the async threads, and names the charset
         // it used; only a page that is not converted is decoded here for it.
-        let (charset, text_hash) = if (200..300).contains(&memento.status) {
+        let (charset, text) = if (200..300).contains(&memento.status) {
             match self
                 .convert(
                     &domain.name,
@@ -132,7 +146,7 @@ impl Crawler {
                 )
                 .await
             {
-                Ok(document) => (document.encoding, text_hash_of(&document)),
+                Ok(text) => (text.encoding, Ok(text)),
                 Err(failure) => {
                     tracing::warn!(%failure, url = %capture.url, timestamp = %capture.timestamp, "capture not converted");
                     self.live.errors.fetch_add(1, Ordering::Relaxed);
@@ -161,7 +175,7 @@ impl Crawler {
         let note = if verdict.is_damaged() {
             Some(verdict.note())
         } else {
-            text_hash.as_ref().err().map(ToString::to_string)
+            text.as_ref().err().map(ToString::to_string)
         };
         let result = FetchResult {
             content_sha1: memento.sha1.clone(),
@@ -170,9 +184,9 @@ impl Crawler {
             found_status: memento.status,
             digest_check: verdict.check,
             note,
-            text_hash: text_hash.ok(),
+            text_hash: text.as_ref().ok().map(|t| t.text_hash.clone()),
         };
-        self.with_store(|s| s.capture_fetched(capture.id, &result))?;
+        self.record_fetched(capture.id, &result, text.ok().as_ref())?;
         self.live.captures_fetched.fetch_add(1, Ordering::Relaxed);
         Ok(Fetched::Downloaded)
     }
@@ -227,21 +241,20 @@ impl Crawler {
         Ok(Ok((first, verdict)))
     }
 
-    /// Converts a capture and hashes its text, off the async threads.
-    async fn text_hash(
+    /// Records a fetched capture, with its text when it has one.
+    fn record_fetched(
         &self,
-        domain: &str,
-        body: Vec<u8>,
-        content_type: Option<String>,
-        timestamp: &str,
-        url: &str,
-    ) -> Result<String, ConvertFailure> {
-        let document = self
-            .convert(domain, body, content_type, timestamp, url)
-            .await?;
-        text_hash_of(&document)
+        capture_id: i64,
+        result: &FetchResult,
+        text: Option<&CaptureText>,
+    ) -> Result<(), CrawlError> {
+        Ok(self.with_store(|s| match text {
+            Some(text) => s.capture_converted(capture_id, result, &text.record),
+            None => s.capture_fetched(capture_id, result),
+        })?)
     }
 
+    /// Converts a capture ([`convert_capture`]) off the async threads.
     pub(crate) async fn convert(
         &self,
         domain: &str,
@@ -249,50 +262,23 @@ impl Crawler {
         content_type: Option<String>,
         timestamp: &str,
         url: &str,
-    ) -> Result<policy_text::PolicyDocument, ConvertFailure> {
-        let snapshot = policy_text::snapshot_url(&self.settings.snapshot_base, timestamp, url);
-        let domain = domain.to_owned();
+    ) -> Result<CaptureText, ConvertFailure> {
+        let (domain, base) = (domain.to_owned(), self.settings.snapshot_base.clone());
+        let (timestamp, url) = (timestamp.to_owned(), url.to_owned());
         self.live.conversions.fetch_add(1, Ordering::Relaxed);
         tokio::task::spawn_blocking(move || {
-            policy_text::convert(&body, content_type.as_deref(), &domain, &snapshot).map_err(
-                |error| ConvertFailure {
-                    out_of_time: error.is_out_of_time(),
-                    message: format!("cannot convert: {error}"),
-                },
+            convert_capture(
+                &domain,
+                &body,
+                content_type.as_deref(),
+                &base,
+                &timestamp,
+                &url,
             )
         })
         .await
         .map_err(|error| ConvertFailure::other(format!("converter crashed: {error}")))?
     }
-}
-
-/// Why a capture has no text.
-#[derive(Debug, Clone)]
-pub(crate) struct ConvertFailure {
-    message: String,
-    /// The converter ran out of its time budget (worth another try on a later run).
-    out_of_time: bool,
-}
-
-impl ConvertFailure {
-    fn other(message: String) -> ConvertFailure {
-        ConvertFailure {
-            message,
-            out_of_time: false,
-        }
-    }
-}
-
-impl std::fmt::Display for ConvertFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-/// The text hash of a converted capture, or why it has none.
-fn text_hash_of(document: &policy_text::PolicyDocument) -> Result<String, ConvertFailure> {
-    crate::text::policy_text_hash(&document.markdown)
-        .ok_or_else(|| ConvertFailure::other("no readable text".to_owned()))
 }
 
 pub(crate) fn found_url(memento: &Memento) -> String {

@@ -13,6 +13,7 @@ mod discover;
 pub mod discovery;
 mod domain;
 mod fetch;
+mod rebuild;
 mod text;
 mod versions;
 
@@ -26,7 +27,7 @@ use store::{RunCounts, RunStatus, Store, StoreError};
 use wayback::{WaybackClient, WaybackError};
 
 pub use discovery::{Keywords, normalize_domain};
-pub use text::{comparable_body, policy_body, policy_text_hash};
+pub use rebuild::{DomainRebuild, RebuildReport, rebuild};
 
 /// Crawl settings (`[crawl]` in the configuration file).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

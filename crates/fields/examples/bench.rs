@@ -8,7 +8,7 @@ fn main() {
         .join("\n\n");
     let big = text.repeat(n);
     let t = std::time::Instant::now();
-    let f = fields::extract(&big);
+    let f = fields::extract(None, &big);
     println!(
         "{} bytes in {:?}: {} words, {} practices, {} third parties",
         big.len(),

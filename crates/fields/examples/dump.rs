@@ -3,7 +3,10 @@ fn main() {
     for path in std::env::args().skip(1) {
         match std::fs::read_to_string(&path) {
             Ok(text) => {
-                let f = fields::extract(&text);
+                let f = {
+                    let d = policy_text::document::Document::parse(&text);
+                    fields::extract(d.title, d.body)
+                };
                 println!("== {path}");
                 println!("{}", serde_json::to_string_pretty(&f).unwrap_or_default());
             }

@@ -1,8 +1,8 @@
 //! Field extraction for one privacy-policy version.
 //!
-//! The input is the Markdown that the `crawler` converter writes for a policy page, in the style of
-//! the Princeton-Leuven corpus: a `> *The following text is extracted…*` header line, a blank
-//! line, `# TITLE`, then an html2text-style body (`#` headings, `  * ` bullets, `**bold**`,
+//! The input is a version's title and the body of the Markdown that the `crawler` converter
+//! writes for a policy page, in the style of the Princeton-Leuven corpus (the header line and the
+//! `# TITLE` line are split off by `policy_text::document`): an html2text-style body (`#` headings, `  * ` bullets, `**bold**`,
 //! `_italic_`, `[text](url)` links, backslash escapes such as `1\.`). [`extract`] turns it into
 //! [`PolicyFields`]: the title, the policy's own "last updated"/"effective" date, e-mail addresses
 //! and phone numbers, headings, word count, Flesch-Kincaid grade, language, which data practices
@@ -15,6 +15,11 @@
 //! it reaches.
 
 #![warn(missing_docs)]
+
+/// The extractor's version, recorded with every version's fields. Bump it in the commit that
+/// changes what [`extract`] gives for any text, so that `crawler rebuild` can tell fields an
+/// older extractor made.
+pub const VERSION: &str = "fields 1";
 
 mod contacts;
 mod dates;
@@ -183,10 +188,7 @@ pub struct ThirdParty {
 ///
 /// ```
 /// // (Lines are joined here because rustdoc hides doc-test lines that start with `#`.)
-/// let md = [
-///     "> *The following text is extracted and transformed from the example.com privacy policy …*",
-///     "",
-///     "# Privacy Policy",
+/// let body = [
 ///     "",
 ///     "## Cookies",
 ///     "",
@@ -196,7 +198,7 @@ pub struct ThirdParty {
 ///     "_Last updated: March 3, 2018_",
 /// ]
 /// .join("\n");
-/// let f = fields::extract(&md);
+/// let f = fields::extract(Some("Privacy Policy"), &body);
 /// assert_eq!(f.title.as_deref(), Some("Privacy Policy"));
 /// assert_eq!(f.headings, ["Cookies"]);
 /// assert_eq!(f.emails, ["privacy@example.com"]);
@@ -205,8 +207,8 @@ pub struct ThirdParty {
 /// assert_eq!(f.practices[0].practice, fields::Practice::Cookies);
 /// assert_eq!(f.third_parties[0].name, "Google Analytics");
 /// ```
-pub fn extract(markdown: &str) -> PolicyFields {
-    let doc = text::Document::parse(markdown);
+pub fn extract(title: Option<&str>, body: &str) -> PolicyFields {
+    let doc = text::Document::new(title, body);
     let sentences = doc.sentences();
     let counts = readability::counts(&sentences);
     let language = language::detect(&doc.plain_text(), counts.words);
@@ -234,6 +236,12 @@ pub fn extract(markdown: &str) -> PolicyFields {
 mod tests {
     use super::*;
 
+    /// Fields of a whole corpus-style document.
+    fn extract_md(markdown: &str) -> PolicyFields {
+        let document = policy_text::document::Document::parse(markdown);
+        extract(document.title, document.body)
+    }
+
     const HEADER: &str = "> *The following text is extracted and transformed from the example.com privacy policy that was archived on 2019-05-18. Please check the [original snapshot on the Wayback Machine](https://web.archive.org/web/20190518100759id_/https%3A//example.com/privacy) for the most accurate reproduction.*\n\n";
 
     #[test]
@@ -244,7 +252,7 @@ mod tests {
              ### Children\n\nWe do not knowingly collect data from children under 13.\n\n\
              Last updated: 2019-05-12\n"
         );
-        let f = extract(&md);
+        let f = extract_md(&md);
         assert_eq!(f.title.as_deref(), Some("Privacy Policy"));
         assert_eq!(f.headings, ["What we collect", "Children"]);
         assert_eq!(f.emails, ["privacy@example.com"]);
@@ -275,7 +283,7 @@ mod tests {
              services. Nous ne vendons jamais vos données personnelles à des tiers.\n\n\
              Mise à jour : 05/06/2019\n"
         );
-        let f = extract(&fr);
+        let f = extract_md(&fr);
         assert_eq!(f.language.as_deref(), Some("fr"));
         assert_eq!(f.stated_date.map(|d| d.date).as_deref(), Some("2019-06-05"));
         let de = format!(
@@ -283,7 +291,7 @@ mod tests {
              Website nutzen, und verwenden sie, um unsere Dienste bereitzustellen und zu verbessern. \
              Wir verkaufen Ihre Daten nicht an Dritte weiter.\n\nZuletzt geändert am 05.06.2019\n"
         );
-        let f = extract(&de);
+        let f = extract_md(&de);
         assert_eq!(f.language.as_deref(), Some("de"));
         assert_eq!(f.stated_date.map(|d| d.date).as_deref(), Some("2019-06-05"));
         // The same date in an English policy is US order.
@@ -293,14 +301,14 @@ mod tests {
              Last modified on 05/06/2019\n"
         );
         assert_eq!(
-            extract(&en).stated_date.map(|d| d.date).as_deref(),
+            extract_md(&en).stated_date.map(|d| d.date).as_deref(),
             Some("2019-05-06")
         );
     }
 
     #[test]
     fn header_and_title_are_not_body() {
-        let f = extract(&format!("{HEADER}# None\n"));
+        let f = extract_md(&format!("{HEADER}# None\n"));
         assert_eq!(f.title, None);
         assert_eq!(f.word_count, 0);
         assert_eq!(f.flesch_kincaid_grade, None);
@@ -337,7 +345,7 @@ mod tests {
             "1.".repeat(100_000),
         ];
         for input in &inputs {
-            let f = extract(input);
+            let f = extract_md(input);
             // Serialisable too.
             let json = serde_json::to_string(&f).unwrap_or_default();
             assert!(!json.is_empty());
@@ -356,7 +364,7 @@ mod tests {
 
     #[test]
     fn fields_round_trip_through_json() {
-        let f = extract(&format!(
+        let f = extract_md(&format!(
             "{HEADER}# T\n\nEffective as of March 3, 2018. We use cookies and Stripe.\n"
         ));
         let json = serde_json::to_string(&f).unwrap_or_default();

@@ -1,5 +1,4 @@
-//! Turning corpus-style Markdown into plain text: header and title split off, links reduced to
-//! their text, emphasis, list markers, table rules and backslash escapes removed, then lines and
+//! Turning a version's Markdown body into plain text: links reduced to their text, emphasis, list markers, table rules and backslash escapes removed, then lines and
 //! sentences.
 
 use regex::Regex;
@@ -35,21 +34,24 @@ pub(crate) struct Document {
 }
 
 impl Document {
-    /// Splits `markdown` into header, title and body and strips the body's markup.
-    pub(crate) fn parse(markdown: &str) -> Document {
+    /// A version's title and body (what follows its `# TITLE` line), the body's markup
+    /// stripped.
+    pub(crate) fn new(title: Option<&str>, body: &str) -> Document {
         let normalised;
-        let markdown = if markdown.contains('\r') {
-            normalised = markdown.replace("\r\n", "\n").replace('\r', "\n");
+        let body = if body.contains('\r') {
+            normalised = body.replace("\r\n", "\n").replace('\r', "\n");
             normalised.as_str()
         } else {
-            markdown
+            body
         };
-        let (title, body) = split_header_and_title(markdown);
-        let lines = strip_body(body);
+        let title = title
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && *t != "None")
+            .map(str::to_owned);
         Document {
             title,
             body: body.to_string(),
-            lines,
+            lines: strip_body(body),
         }
     }
 
@@ -80,55 +82,6 @@ impl Document {
             }
         }
         out
-    }
-}
-
-/// Returns the title and the body. The corpus header is one line starting with `>` that says
-/// "The following text is extracted ..."; it is skipped when present. The title is the first
-/// non-blank line after it when that line is a level-1 heading.
-fn split_header_and_title(markdown: &str) -> (Option<String>, &str) {
-    let mut rest = markdown;
-    // Leading blank lines.
-    rest = skip_blank_lines(rest);
-    let (first, after) = split_first_line(rest);
-    if first.trim_start().starts_with('>')
-        && first
-            .to_ascii_lowercase()
-            .contains("following text is extracted")
-    {
-        rest = skip_blank_lines(after);
-    }
-    let (first, after) = split_first_line(rest);
-    let trimmed = first.trim_end();
-    if trimmed == "#" || trimmed.starts_with("# ") {
-        let t = trimmed.trim_start_matches('#').trim();
-        let title = if t.is_empty() || t == "None" {
-            None
-        } else {
-            Some(t.to_string())
-        };
-        return (title, after);
-    }
-    (None, rest)
-}
-
-fn skip_blank_lines(mut s: &str) -> &str {
-    loop {
-        let (line, after) = split_first_line(s);
-        if line.trim().is_empty() && !after.is_empty() {
-            s = after;
-        } else if line.trim().is_empty() {
-            return "";
-        } else {
-            return s;
-        }
-    }
-}
-
-fn split_first_line(s: &str) -> (&str, &str) {
-    match s.find('\n') {
-        Some(i) => (&s[..i], &s[i + 1..]),
-        None => (s, ""),
     }
 }
 
@@ -516,16 +469,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn header_and_title_are_split_off() {
+    fn title_and_body_are_read_apart() {
         let md = "> *The following text is extracted and transformed from the x.com privacy policy that was archived on 2013-12-26. Please check the [original snapshot](https://web.archive.org/) for the most accurate reproduction.*\n\n# Legal Agreement\n\n**Go Daddy** body.\n";
-        let doc = Document::parse(md);
+        let parsed = policy_text::document::Document::parse(md);
+        let doc = Document::new(parsed.title, parsed.body);
         assert_eq!(doc.title.as_deref(), Some("Legal Agreement"));
         assert_eq!(doc.plain_text(), "Go Daddy body.\n");
     }
 
     #[test]
     fn none_title_is_none() {
-        let doc = Document::parse("> *The following text is extracted x*\n\n# None\n\nText.");
+        let doc = Document::new(Some("None"), "\nText.");
         assert_eq!(doc.title, None);
     }
 

@@ -130,7 +130,10 @@ fn precision_and_recall_on_dev_labels() {
                 path.display()
             )
         });
-        let fields = fields::extract(&markdown);
+        let fields = {
+            let d = policy_text::document::Document::parse(&markdown);
+            fields::extract(d.title, d.body)
+        };
         let comparisons: [(&str, BTreeSet<String>, BTreeSet<String>); 5] = [
             (
                 "stated_date",

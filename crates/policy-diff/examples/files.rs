@@ -15,7 +15,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::fs::read_to_string(old_path)?,
         std::fs::read_to_string(new_path)?,
     );
-    let (old_fields, new_fields) = (fields::extract(&old_body), fields::extract(&new_body));
+    let (old_fields, new_fields) = (
+        fields::extract(None, &old_body),
+        fields::extract(None, &new_body),
+    );
     let view = |seq, first_seen, body, fields| VersionView {
         seq,
         first_seen,

@@ -184,7 +184,7 @@ fn main() {
     println!("  (baseline: counting ASCII whitespace bytes in all bodies: {scan:?})");
     println!("  of which the 200 timeline lines (words counted in the bodies): {timeline_only:?}");
 
-    let some_fields = fields::extract("We use cookies.");
+    let some_fields = fields::extract(None, "We use cookies.");
     let with_fields: Vec<VersionView> = views
         .iter()
         .map(|v| VersionView {

@@ -122,7 +122,7 @@ mod tests {
 
     #[test]
     fn timeline_lines_align() {
-        let mut fields = fields::extract("One two three.\n");
+        let mut fields = fields::extract(None, "One two three.\n");
         fields.word_count = 1301;
         let v3 = VersionView {
             seq: 3,

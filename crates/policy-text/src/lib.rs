@@ -4,6 +4,7 @@
 //!
 //! Not for: fetching pages, choosing which page is a policy, or extracting fields.
 
+pub mod document;
 mod markdown;
 mod tokens;
 
@@ -12,15 +13,29 @@ pub use markdown::render_article;
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
+/// The converter's version, recorded with every text it makes (`texts.converter` in the
+/// store). Bump it in the commit that changes the Markdown for any page, so that
+/// `crawler rebuild` can tell the texts an older converter made.
+pub const CONVERTER_VERSION: &str = "policy-text 1";
+
 /// A converted policy page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyDocument {
     /// The page's `<title>` as `document.title` reads it; `None` when the page has none.
     pub title: Option<String>,
-    /// The corpus-style Markdown, header included.
+    /// The corpus-style Markdown, header included ([`document::write`]).
     pub markdown: String,
     /// The encoding the bytes were decoded from.
     pub encoding: &'static str,
+    /// Where the body starts in `markdown`.
+    body_start: usize,
+}
+
+impl PolicyDocument {
+    /// The body: what follows the `# TITLE` line ([`document::Document::body`]).
+    pub fn body(&self) -> &str {
+        &self.markdown[self.body_start..]
+    }
 }
 
 /// Why a page could not be converted.
@@ -73,8 +88,10 @@ pub fn convert_within(
     budget: Duration,
 ) -> Result<PolicyDocument, ConvertError> {
     let deadline = Instant::now().checked_add(budget);
-    let date = snapshot_date(snapshot_url)
-        .ok_or_else(|| ConvertError::BadSnapshotUrl(snapshot_url.to_owned()))?;
+    // The header needs the snapshot's date: refuse a bad URL before the work.
+    if document::header_line(domain, snapshot_url).is_none() {
+        return Err(ConvertError::BadSnapshotUrl(snapshot_url.to_owned()));
+    }
     let decoded = charset::decode_html(html_bytes, content_type);
     let extraction = readability::extract(&decoded.text, snapshot_url, deadline)?;
     let (title, body) = match &extraction.article {
@@ -88,12 +105,11 @@ pub fn convert_within(
             render_article(""),
         ),
     };
-    let markdown = format!(
-        "> *The following text is extracted and transformed from the {domain} privacy policy that was archived on {date}. Please check the [original snapshot on the Wayback Machine]({snapshot_url}) for the most accurate reproduction.*\n\n# {}\n\n{body}",
-        title.as_deref().unwrap_or("None")
-    );
+    let markdown = document::write(domain, snapshot_url, title.as_deref(), &format!("\n{body}"))
+        .ok_or_else(|| ConvertError::BadSnapshotUrl(snapshot_url.to_owned()))?;
     Ok(PolicyDocument {
         title,
+        body_start: document::body_offset(&markdown),
         markdown,
         encoding: decoded.encoding.name(),
     })
@@ -105,16 +121,6 @@ fn document_title(raw: &str) -> String {
         .filter(|part| !part.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// `YYYY-MM-DD` from `/web/YYYYMMDDhhmmssid_/`.
-fn snapshot_date(snapshot_url: &str) -> Option<String> {
-    static TIMESTAMP: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r"/(\d{4})(\d{2})(\d{2})\d{6}(?:[a-z]{2}_)?/")
-            .expect("a constant, valid pattern")
-    });
-    let caps = TIMESTAMP.captures(snapshot_url)?;
-    Some(format!("{}-{}-{}", &caps[1], &caps[2], &caps[3]))
 }
 
 /// The corpus's snapshot URL for a capture: `{archive}/web/{timestamp}id_/{quote(url)}`, where

@@ -8,6 +8,7 @@
 
 mod export;
 mod schema;
+mod texts;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -16,6 +17,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 pub use export::{ExportCounts, ExportFilter, ExportRow};
+pub use texts::{ConvertedCapture, KnownText, Rebuilt, StoredText, TextRecord, TextUpdate};
 
 /// What can go wrong with the store.
 #[derive(Debug, thiserror::Error)]
@@ -378,6 +380,12 @@ pub struct Observation {
     pub text_hash: String,
     /// Content SHA-1.
     pub content_sha1: String,
+    /// The kept text's key (`None`: stored before texts were kept).
+    pub text_key: Option<String>,
+    /// The converted page's title.
+    pub title: Option<String>,
+    /// The converter that made the kept text.
+    pub converter: Option<String>,
 }
 
 /// A version to write.
@@ -405,6 +413,10 @@ pub struct NewVersion {
     pub snapshot_url: String,
     /// JSON of the extracted fields.
     pub fields: Option<String>,
+    /// The converter that made the text (`policy_text::CONVERTER_VERSION`).
+    pub converter: Option<String>,
+    /// The fields extractor that made `fields` (`fields::VERSION`).
+    pub fields_version: Option<String>,
 }
 
 /// A stored version.
@@ -432,6 +444,12 @@ pub struct PolicyVersion {
     pub snapshot_url: Option<String>,
     /// JSON of the extracted fields.
     pub fields: Option<String>,
+    /// The converter that made the text (`None`: before texts were kept).
+    pub converter: Option<String>,
+    /// The fields extractor that made `fields`.
+    pub fields_version: Option<String>,
+    /// Set when `crawler rebuild` last changed it, and how.
+    pub rebuilt: Option<Rebuilt>,
 }
 
 /// Counts of one run.
@@ -1093,7 +1111,9 @@ impl Store {
     /// only with `accept_mismatch`.
     pub fn observations(&self, domain_id: i64, accept_mismatch: bool) -> Result<Vec<Observation>> {
         let mut statement = self.conn.prepare(
-            "SELECT id, found_timestamp, found_url, text_hash, content_sha1 FROM captures
+            "SELECT id, found_timestamp, found_url, text_hash, content_sha1, text_key, title,
+                    converter
+             FROM captures
              WHERE domain_id = ?1 AND role = 'policy' AND fetch_state = 'done'
                AND text_hash IS NOT NULL AND (?2 OR digest_check IS NOT 'mismatch')
              ORDER BY found_timestamp, timestamp, url",
@@ -1105,6 +1125,9 @@ impl Store {
                 url: row.get(2)?,
                 text_hash: row.get(3)?,
                 content_sha1: row.get(4)?,
+                text_key: row.get(5)?,
+                title: row.get(6)?,
+                converter: row.get(7)?,
             })
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
@@ -1116,7 +1139,8 @@ impl Store {
     pub fn versions(&self, domain_id: i64) -> Result<Vec<PolicyVersion>> {
         let mut statement = self.conn.prepare(
             "SELECT seq, text_hash, title, markdown, url, first_seen, last_seen, capture_count,
-                    lead(first_seen) OVER (ORDER BY seq), snapshot_url, fields
+                    lead(first_seen) OVER (ORDER BY seq), snapshot_url, fields, converter,
+                    fields_version, rebuilt
              FROM versions WHERE domain_id = ?1 ORDER BY seq",
         )?;
         let rows = statement.query_map([domain_id], |row| {
@@ -1132,6 +1156,9 @@ impl Store {
                 valid_until: row.get(8)?,
                 snapshot_url: row.get(9)?,
                 fields: row.get(10)?,
+                converter: row.get(11)?,
+                fields_version: row.get(12)?,
+                rebuilt: texts::rebuilt_from(row.get(13)?),
             })
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
@@ -1142,58 +1169,7 @@ impl Store {
     /// versions did not exist before (by text hash and first capture).
     pub fn sync_versions(&mut self, domain_id: i64, wanted: &[NewVersion]) -> Result<u64> {
         let tx = self.conn.transaction()?;
-        let existing: Vec<(i64, String, String)> = {
-            let mut statement = tx.prepare(
-                "SELECT seq, text_hash, first_seen FROM versions WHERE domain_id = ?1 ORDER BY seq",
-            )?;
-            let rows = statement.query_map([domain_id], |row| {
-                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-            })?;
-            rows.collect::<std::result::Result<_, _>>()?
-        };
-        let mut added = 0;
-        for (index, version) in wanted.iter().enumerate() {
-            let seq = index as i64 + 1;
-            let known = existing
-                .iter()
-                .any(|(_, hash, first)| *hash == version.text_hash && *first == version.first_seen);
-            if !known {
-                added += 1;
-            }
-            tx.execute(
-                "INSERT INTO versions (domain_id, seq, text_hash, title, markdown, url,
-                     first_capture_id, last_capture_id, first_seen, last_seen, capture_count,
-                     snapshot_url, fields)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-                 ON CONFLICT (domain_id, seq) DO UPDATE SET
-                     text_hash = excluded.text_hash, title = excluded.title,
-                     markdown = excluded.markdown, url = excluded.url,
-                     first_capture_id = excluded.first_capture_id,
-                     last_capture_id = excluded.last_capture_id,
-                     first_seen = excluded.first_seen, last_seen = excluded.last_seen,
-                     capture_count = excluded.capture_count,
-                     snapshot_url = excluded.snapshot_url, fields = excluded.fields",
-                params![
-                    domain_id,
-                    seq,
-                    version.text_hash,
-                    version.title,
-                    version.markdown,
-                    version.url,
-                    version.first_capture_id,
-                    version.last_capture_id,
-                    version.first_seen,
-                    version.last_seen,
-                    version.capture_count,
-                    version.snapshot_url,
-                    version.fields
-                ],
-            )?;
-        }
-        tx.execute(
-            "DELETE FROM versions WHERE domain_id = ?1 AND seq > ?2",
-            params![domain_id, wanted.len() as i64],
-        )?;
+        let added = sync_versions_in(&tx, domain_id, wanted, None)?;
         tx.commit()?;
         Ok(added)
     }
@@ -1324,7 +1300,7 @@ impl Store {
             context: "cannot write the dump".into(),
             source,
         };
-        let queries: [(&str, &str); 7] = [
+        let queries: [(&str, &str); 8] = [
             (
                 "domain",
                 "SELECT json_object('name', name, 'state', state, 'homepage_cursor', homepage_cursor,
@@ -1351,7 +1327,8 @@ impl Store {
                      'mimetype', c.mimetype, 'length', c.length, 'fetch_state', c.fetch_state,
                      'content_sha1', c.content_sha1, 'found_url', c.found_url,
                      'found_timestamp', c.found_timestamp, 'found_status', c.found_status,
-                     'digest_check', c.digest_check, 'text_hash', c.text_hash, 'note', c.note)
+                     'digest_check', c.digest_check, 'text_hash', c.text_hash, 'note', c.note,
+                     'text_key', c.text_key, 'title', c.title, 'converter', c.converter)
                  FROM captures c JOIN domains d ON d.id = c.domain_id
                  ORDER BY d.name, c.role, c.url, c.timestamp",
             ),
@@ -1362,13 +1339,20 @@ impl Store {
                  FROM contents ORDER BY sha1",
             ),
             (
+                "text",
+                "SELECT json_object('key', key, 'templated', templated, 'body', body)
+                 FROM texts ORDER BY key",
+            ),
+            (
                 "version",
                 "SELECT json_object('domain', d.name, 'seq', v.seq, 'text_hash', v.text_hash,
                      'title', v.title, 'url', v.url, 'first_seen', v.first_seen,
                      'last_seen', v.last_seen, 'capture_count', v.capture_count,
                      'first_capture', f.url || ' ' || f.timestamp,
                      'last_capture', l.url || ' ' || l.timestamp, 'snapshot_url', v.snapshot_url,
-                     'fields', json(v.fields), 'markdown', v.markdown)
+                     'fields', json(v.fields), 'converter', v.converter,
+                     'fields_version', v.fields_version, 'rebuilt', v.rebuilt,
+                     'markdown', v.markdown)
                  FROM versions v JOIN domains d ON d.id = v.domain_id
                  JOIN captures f ON f.id = v.first_capture_id
                  JOIN captures l ON l.id = v.last_capture_id
@@ -1394,6 +1378,72 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// [`Store::sync_versions`] inside a transaction; `rebuild_id` marks what a rebuild changed.
+pub(crate) fn sync_versions_in(
+    tx: &Transaction<'_>,
+    domain_id: i64,
+    wanted: &[NewVersion],
+    rebuild_id: Option<i64>,
+) -> Result<u64> {
+    let existing: Vec<(String, String)> = {
+        let mut statement =
+            tx.prepare("SELECT text_hash, first_seen FROM versions WHERE domain_id = ?1")?;
+        let rows = statement.query_map([domain_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        rows.collect::<std::result::Result<_, _>>()?
+    };
+    let marks = texts::rebuilt_marks(tx, domain_id, wanted, rebuild_id)?;
+    let mut added = 0;
+    for (index, (version, (rebuilt, rebuilt_by))) in wanted.iter().zip(marks).enumerate() {
+        let seq = index as i64 + 1;
+        let known = existing
+            .iter()
+            .any(|(hash, first)| *hash == version.text_hash && *first == version.first_seen);
+        if !known {
+            added += 1;
+        }
+        tx.execute(
+            "INSERT INTO versions (domain_id, seq, text_hash, title, markdown, url,
+                 first_capture_id, last_capture_id, first_seen, last_seen, capture_count,
+                 snapshot_url, fields, converter, fields_version, rebuilt, rebuild_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+             ON CONFLICT (domain_id, seq) DO UPDATE SET
+                 text_hash = excluded.text_hash, title = excluded.title,
+                 markdown = excluded.markdown, url = excluded.url,
+                 first_capture_id = excluded.first_capture_id,
+                 last_capture_id = excluded.last_capture_id,
+                 first_seen = excluded.first_seen, last_seen = excluded.last_seen,
+                 capture_count = excluded.capture_count,
+                 snapshot_url = excluded.snapshot_url, fields = excluded.fields,
+                 converter = excluded.converter, fields_version = excluded.fields_version,
+                 rebuilt = excluded.rebuilt, rebuild_id = excluded.rebuild_id",
+            params![
+                domain_id,
+                seq,
+                version.text_hash,
+                version.title,
+                version.markdown,
+                version.url,
+                version.first_capture_id,
+                version.last_capture_id,
+                version.first_seen,
+                version.last_seen,
+                version.capture_count,
+                version.snapshot_url,
+                version.fields,
+                version.converter,
+                version.fields_version,
+                rebuilt,
+                rebuilt_by,
+            ],
+        )?;
+    }
+    tx.execute(
+        "DELETE FROM versions WHERE domain_id = ?1 AND seq > ?2",
+        params![domain_id, wanted.len() as i64],
+    )?;
+    Ok(added)
 }
 
 /// The raw bytes of a stored (zlib) content.

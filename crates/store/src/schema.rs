@@ -141,9 +141,43 @@ CREATE TABLE listing_tails (
 );
 "#;
 
+/// Migration 4: texts kept at fetch time (each capture converted once), the tooling that made
+/// each version, and `crawler rebuild` runs.
+const V4: &str = r#"
+-- One row per distinct converted body: the Markdown after the `# TITLE` line, with the
+-- capture's own timestamp in archive links written `/{{timestamp}}id_/` when `templated`
+-- (policy_text::document::BodyTemplate), so that one row serves every capture of the text.
+CREATE TABLE texts (
+    key       TEXT PRIMARY KEY,                     -- BodyTemplate::key (base32 SHA-1)
+    body      TEXT NOT NULL,
+    templated INTEGER NOT NULL CHECK (templated IN (0, 1))
+);
+ALTER TABLE captures ADD COLUMN text_key TEXT REFERENCES texts(key);  -- NULL: no text kept
+ALTER TABLE captures ADD COLUMN title TEXT;                           -- the converted page's title
+ALTER TABLE captures ADD COLUMN converter TEXT;                       -- policy_text::CONVERTER_VERSION
+CREATE INDEX captures_by_content ON captures(content_sha1, found_url);
+
+-- One row per `crawler rebuild` that wrote (dry runs write nothing).
+CREATE TABLE rebuilds (
+    id             INTEGER PRIMARY KEY,
+    started_at     TEXT NOT NULL,
+    finished_at    TEXT,
+    status         TEXT NOT NULL                    -- running | completed | interrupted
+                   CHECK (status IN ('running', 'completed', 'interrupted')),
+    converter      TEXT NOT NULL,                   -- the converter it re-derived texts with
+    fields_version TEXT NOT NULL,                   -- the fields extractor it used
+    report         TEXT                             -- JSON: what changed, per domain
+);
+ALTER TABLE versions ADD COLUMN converter TEXT;       -- converter of the version's text (NULL: before texts were kept)
+ALTER TABLE versions ADD COLUMN fields_version TEXT;  -- fields::VERSION of `fields`
+ALTER TABLE versions ADD COLUMN rebuilt TEXT          -- NULL: as a crawl found it; text: its text was
+                                 CHECK (rebuilt IN ('text', 'split')); -- re-derived; split: a rebuild found its start
+ALTER TABLE versions ADD COLUMN rebuild_id INTEGER REFERENCES rebuilds(id);
+"#;
+
 /// All migrations, oldest first.
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
 }
 
 #[cfg(test)]

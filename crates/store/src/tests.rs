@@ -40,7 +40,175 @@ fn version(text: &str, first: &str, last: &str, count: i64, capture: i64) -> New
             "https://web.archive.org/web/{first}id_/http%3A//example.com/privacy"
         ),
         fields: Some("{\"word_count\":3}".into()),
+        converter: Some("policy-text test".into()),
+        fields_version: Some("fields test".into()),
     }
+}
+
+fn put(store: &Store, sha1: &str) {
+    store
+        .put_content(NewContent {
+            sha1,
+            body: b"<p>x</p>",
+            content_type: Some("text/html"),
+            charset: None,
+        })
+        .expect("put");
+}
+
+fn text(key: &str, body: &str) -> TextRecord {
+    TextRecord {
+        key: key.into(),
+        body: body.into(),
+        templated: true,
+        title: Some("Privacy".into()),
+        converter: "policy-text test".into(),
+    }
+}
+
+#[test]
+fn a_converted_capture_keeps_its_text_once_for_every_capture_of_it() {
+    let mut store = Store::open_in_memory().expect("store");
+    let domain = store.ensure_domain("example.com").expect("domain");
+    let plan = Plan {
+        captures: vec![
+            policy("http://example.com/privacy", "20100101000000", "A"),
+            policy("http://example.com/privacy", "20110101000000", "A"),
+        ],
+        ..Plan::default()
+    };
+    store.save_plan(domain.id, None, &plan).expect("plan");
+    let pending = store.pending_policy_captures(domain.id).expect("pending");
+    put(&store, "SHA");
+    let first = fetched("SHA", "http://example.com/privacy", "20100101000000", "T1");
+    store
+        .capture_converted(pending[0].id, &first, &text("K1", "body"))
+        .expect("converted");
+    let known = store
+        .text_for_content("SHA", "http://example.com/privacy", "policy-text test")
+        .expect("query")
+        .expect("a known text");
+    assert_eq!(known.text_hash, "T1");
+    assert_eq!(known.text, text("K1", "body"));
+    // Another converter, or another URL, does not count.
+    for (url, converter) in [
+        ("http://example.com/privacy", "policy-text other"),
+        ("http://example.com/other", "policy-text test"),
+    ] {
+        assert_eq!(
+            store
+                .text_for_content("SHA", url, converter)
+                .expect("query"),
+            None
+        );
+    }
+    let second = fetched("SHA", "http://example.com/privacy", "20110101000000", "T1");
+    store
+        .capture_converted(pending[1].id, &second, &known.text)
+        .expect("converted");
+    let observations = store.observations(domain.id, false).expect("observations");
+    assert_eq!(observations.len(), 2);
+    assert!(
+        observations
+            .iter()
+            .all(|o| o.text_key.as_deref() == Some("K1")
+                && o.title.as_deref() == Some("Privacy")
+                && o.converter.as_deref() == Some("policy-text test"))
+    );
+    let count: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM texts", [], |row| row.get(0))
+        .expect("count");
+    assert_eq!(count, 1);
+    assert_eq!(
+        store.text("K1").expect("query"),
+        Some(StoredText {
+            body: "body".into(),
+            templated: true
+        })
+    );
+}
+
+#[test]
+fn a_rebuild_marks_what_it_changed_and_a_crawl_keeps_the_marks() {
+    let mut store = Store::open_in_memory().expect("store");
+    let domain = store.ensure_domain("example.com").expect("domain");
+    let plan = Plan {
+        captures: vec![
+            policy("http://example.com/privacy", "20100101000000", "A"),
+            policy("http://example.com/privacy", "20110101000000", "B"),
+        ],
+        ..Plan::default()
+    };
+    store.save_plan(domain.id, None, &plan).expect("plan");
+    let pending = store.pending_policy_captures(domain.id).expect("pending");
+    for (capture, ts) in pending.iter().zip(["20100101000000", "20110101000000"]) {
+        put(&store, &format!("S{ts}"));
+        let result = fetched(&format!("S{ts}"), "http://example.com/privacy", ts, "T1");
+        store
+            .capture_converted(capture.id, &result, &text("OLD", "old body"))
+            .expect("converted");
+    }
+    let before = [version(
+        "T1",
+        "20100101000000",
+        "20110101000000",
+        2,
+        pending[0].id,
+    )];
+    assert_eq!(store.sync_versions(domain.id, &before).expect("sync"), 1);
+
+    let rebuild = store
+        .start_rebuild("policy-text new", "fields new")
+        .expect("start");
+    let updates: Vec<TextUpdate> = pending
+        .iter()
+        .zip(["T1", "T2"])
+        .map(|(capture, hash)| TextUpdate {
+            capture_id: capture.id,
+            text_hash: Some(hash.into()),
+            text: Some(text(&format!("NEW{hash}"), "new body")),
+            note: None,
+        })
+        .collect();
+    let mut changed = version("T1", "20100101000000", "20100101000000", 1, pending[0].id);
+    changed.markdown.push_str("re-derived\n");
+    let after = [
+        changed,
+        version("T2", "20110101000000", "20110101000000", 1, pending[1].id),
+    ];
+    assert_eq!(
+        store
+            .apply_rebuild(domain.id, &updates, &after, rebuild)
+            .expect("apply"),
+        1
+    );
+    let marks = |store: &Store| -> Vec<Option<Rebuilt>> {
+        store
+            .versions(domain.id)
+            .expect("versions")
+            .iter()
+            .map(|v| v.rebuilt)
+            .collect()
+    };
+    assert_eq!(marks(&store), [Some(Rebuilt::Text), Some(Rebuilt::Split)]);
+    // The old text is gone with the last capture that used it.
+    assert_eq!(store.text("OLD").expect("query"), None);
+    assert!(store.text("NEWT2").expect("query").is_some());
+    // A crawl that finds the same versions keeps the marks; a new one is unmarked.
+    let mut grown = after.to_vec();
+    grown.push(version(
+        "T3",
+        "20120101000000",
+        "20120101000000",
+        1,
+        pending[1].id,
+    ));
+    assert_eq!(store.sync_versions(domain.id, &grown).expect("sync"), 1);
+    assert_eq!(
+        marks(&store),
+        [Some(Rebuilt::Text), Some(Rebuilt::Split), None]
+    );
 }
 
 #[test]
@@ -59,7 +227,7 @@ fn opening_twice_keeps_the_data_and_the_schema_version() {
         .conn
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .expect("user_version");
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     let mode: String = store
         .conn
         .query_row("PRAGMA journal_mode", [], |row| row.get(0))
