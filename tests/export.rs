@@ -70,6 +70,14 @@ fn the_sqlite_dataset_reads_back_with_the_system_sqlite3() {
     assert_eq!(
         sqlite3(
             &out,
+            "SELECT group_concat(value, ' / ') FROM dataset_info
+             WHERE key IN ('converter_version', 'fields_version') ORDER BY key"
+        ),
+        format!("{} / {}", policy_text::CONVERTER_VERSION, fields::VERSION)
+    );
+    assert_eq!(
+        sqlite3(
+            &out,
             "SELECT group_concat(version || ':' || archive_date || ':' || ifnull(valid_until, 'now'), ' ') FROM versions WHERE domain = 'zooescape.com'"
         ),
         "1:2008-12-16:20100301000000 2:2010-03-01:now"

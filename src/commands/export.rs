@@ -39,6 +39,13 @@ pub fn run(settings: &Settings, args: ExportArgs) -> anyhow::Result<()> {
             }
             let info = vec![
                 ("tool".to_owned(), format!("crawler {}", env!("CARGO_PKG_VERSION"))),
+                // The tooling that derived the texts and fields now (each version records its
+                // own: `crawler rebuild` brings them to these).
+                (
+                    "converter_version".to_owned(),
+                    policy_text::CONVERTER_VERSION.to_owned(),
+                ),
+                ("fields_version".to_owned(), fields::VERSION.to_owned()),
                 ("exported_at".to_owned(), store.now()?),
                 ("source".to_owned(), db.display().to_string()),
                 (

@@ -49,8 +49,9 @@ impl ExportRow<'_> {
     }
 }
 
-/// The practices flattened into 0/1 columns, as `fields` names them.
-const PRACTICES: [&str; 11] = [
+/// The practices flattened into 0/1 columns, as `fields` names them (`fields::Practice::name`,
+/// in its order: a test holds them equal).
+pub(crate) const PRACTICES: [&str; 11] = [
     "cookies",
     "third_party_sharing",
     "selling_data",

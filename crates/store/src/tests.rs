@@ -746,3 +746,13 @@ fn now_is_rfc3339() {
     assert_eq!(now.len(), 20, "{now}");
     assert!(now.starts_with("20") && now.ends_with('Z'), "{now}");
 }
+
+#[test]
+fn the_exported_practice_columns_are_every_practice_fields_finds() {
+    let names: Vec<&str> = fields::Practice::all().iter().map(|p| p.name()).collect();
+    assert_eq!(
+        export::PRACTICES.as_slice(),
+        names.as_slice(),
+        "a practice missing here would silently drop out of every export"
+    );
+}
