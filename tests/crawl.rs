@@ -9,7 +9,7 @@ use std::time::Duration;
 
 mod common;
 
-use common::{Archive, repo, text};
+use common::{Archive, dump, repo, text};
 use fake_wayback::{Fault, FaultRule, FaultTarget};
 
 /// Limits that make a demo crawl last about a second: long enough to be killed in the middle.
@@ -46,13 +46,6 @@ fn crawl_command_with(archive: &Archive, config: &Path, db: &Path) -> Command {
 
 fn run(mut command: Command) -> Output {
     command.output().expect("crawler runs")
-}
-
-fn dump(db: &Path) -> String {
-    let store = store::Store::open(db).expect("store opens");
-    let mut out = Vec::new();
-    store.write_canonical_dump(&mut out).expect("dump");
-    String::from_utf8(out).expect("utf-8")
 }
 
 #[test]

@@ -180,3 +180,103 @@ fn a_rebuild_of_a_domain_the_store_lacks_is_a_usage_error() {
         text(&output.stderr)
     );
 }
+
+/// Every text, text hash and version of a store as an older converter would have left them:
+/// all of them differ from what today's converter makes.
+const ALL_OLDER: &str = "
+UPDATE captures SET converter = 'policy-text 0', text_hash = text_hash || 'OLD'
+ WHERE text_hash IS NOT NULL;
+UPDATE versions SET converter = 'policy-text 0', text_hash = text_hash || 'OLD',
+       markdown = markdown || 'as an older converter wrote it';
+";
+
+/// Copies a store whose writer has exited (its WAL files too, if any are left).
+fn copy_store(from: &Path, to: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let source = std::path::PathBuf::from(format!("{}{suffix}", from.display()));
+        if source.exists() {
+            std::fs::copy(&source, format!("{}{suffix}", to.display())).expect("copy the store");
+        }
+    }
+}
+
+#[test]
+fn a_rebuild_killed_at_random_points_and_rerun_ends_with_the_same_store() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fixtures = dir.path().join("archive");
+    synthetic_archive::write_archive(&fixtures, 30, 20261202).expect("generated archive");
+    let archive = Archive::serving(fake_wayback::FixtureSet::load(&fixtures).expect("fixtures"));
+    let config = dir.path().join("fast.toml");
+    std::fs::write(
+        &config,
+        "[archive]\ncdx_requests_per_minute = 6000\nplayback_requests_per_second = 300.0\nretry_base_delay = 0.02\n",
+    )
+    .expect("write config");
+    let older = dir.path().join("older.sqlite");
+    let crawled = crawler()
+        .arg("--config")
+        .arg(&config)
+        .arg("--archive")
+        .arg(archive.url())
+        .arg("--db")
+        .arg(&older)
+        .arg("crawl")
+        .arg("--domains-file")
+        .arg(fixtures.join("domains.txt"))
+        .output()
+        .expect("crawler runs");
+    assert!(crawled.status.success(), "{}", text(&crawled.stderr));
+    drop(archive);
+    let fresh = dump(&older);
+    sqlite3_write(&older, ALL_OLDER);
+
+    let reference = dir.path().join("reference.sqlite");
+    copy_store(&older, &reference);
+    let started = std::time::Instant::now();
+    let output = rebuild(&reference, &[]);
+    let took = started.elapsed();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let expected = dump(&reference);
+    assert_eq!(
+        without_marks(&expected),
+        fresh,
+        "the uninterrupted rebuild gives back what the crawl stored"
+    );
+
+    // Kill points spread over the run (a fixed sequence, so a failure can be replayed).
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut killed_mid_run = 0;
+    for round in 0..4 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let db = dir.path().join(format!("killed-{round}.sqlite"));
+        copy_store(&older, &db);
+        let delay = took.mul_f64(0.1 + 0.8 * (state % 1000) as f64 / 1000.0);
+        let mut child = crawler()
+            .arg("--db")
+            .arg(&db)
+            .arg("rebuild")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("crawler starts");
+        std::thread::sleep(delay);
+        if child.try_wait().expect("child state").is_none() {
+            killed_mid_run += 1;
+        }
+        let _ = child.kill();
+        child.wait().expect("child ends");
+        let rerun = rebuild(&db, &[]);
+        assert!(rerun.status.success(), "{}", text(&rerun.stderr));
+        assert_eq!(
+            dump(&db),
+            expected,
+            "round {round}: killed after {delay:?} (an uninterrupted rebuild took {took:?})"
+        );
+    }
+    assert!(
+        killed_mid_run >= 2,
+        "only {killed_mid_run} of 4 rebuilds were still running when killed (one took {took:?})"
+    );
+}

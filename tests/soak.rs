@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Output;
 
-use common::{Archive, crawler, text};
+use common::{Archive, crawler, dump, text};
 use fake_wayback::{FaultRule, FixtureSet};
 
 const DOMAINS: usize = 40;
@@ -41,13 +41,6 @@ fn crawl(archive: &Archive, dir: &Path, db: &Path, domains: &Path) -> Output {
         .arg(domains)
         .output()
         .expect("crawler runs")
-}
-
-fn dump(db: &Path) -> String {
-    let store = store::Store::open(db).expect("store opens");
-    let mut out = Vec::new();
-    store.write_canonical_dump(&mut out).expect("dump");
-    String::from_utf8(out).expect("utf-8")
 }
 
 /// The domains a user reruns: failed ones, and those with captures waiting for a retry.
