@@ -10,7 +10,7 @@ use wayback::{Capture, CdxQuery, MatchType, Memento, WaybackError};
 
 use crate::discovery::{self, PolicyLink, Span, URL_THRESHOLD, match_key};
 use crate::fetch::{digest_check_of, found_url};
-use crate::{Crawler, Window, is_transient};
+use crate::{Crawler, Window};
 
 /// A homepage capture read during discovery.
 #[derive(Clone)]
@@ -471,7 +471,7 @@ impl Crawler {
             // (nothing of its plan is saved) and the next run decides again.
             Err(error)
                 if error.is_halt()
-                    || (is_transient(&error)
+                    || (error.is_transient()
                         && !matches!(error, WaybackError::RedirectLoop { .. })) =>
             {
                 return Err(error);

@@ -9,7 +9,7 @@ use store::{DigestCheck, Domain, FetchResult, NewContent, PendingCapture};
 use tracing::Instrument;
 use wayback::{Memento, WaybackError};
 
-use crate::{CrawlError, Crawler, is_transient};
+use crate::{CrawlError, Crawler};
 
 /// What fetching one pending capture did.
 pub(crate) enum Fetched {
@@ -111,7 +111,7 @@ impl Crawler {
             Ok(checked) => checked,
             Err(error) if error.is_halt() => return Ok(Fetched::Halted),
             Err(error) => {
-                let retry = is_transient(&error) && !last_attempt;
+                let retry = error.is_transient() && !last_attempt;
                 tracing::warn!(%error, retry, url = %capture.url, timestamp = %capture.timestamp, "capture not fetched");
                 self.live.errors.fetch_add(1, Ordering::Relaxed);
                 self.with_store(|s| s.capture_failed(capture.id, &error.to_string(), retry))?;

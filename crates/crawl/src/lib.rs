@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use store::{RunCounts, RunStatus, Store, StoreError};
-use wayback::{WaybackClient, WaybackError};
+use wayback::WaybackClient;
 
 pub use discovery::{Keywords, normalize_domain};
 pub use text::{comparable_body, policy_body, policy_text_hash};
@@ -340,16 +340,4 @@ impl Crawler {
     pub(crate) fn is_halted(&self) -> bool {
         self.halted.load(Ordering::Relaxed) || self.client.halted().is_some()
     }
-}
-
-/// Whether an archive error is worth retrying on a later run.
-pub(crate) fn is_transient(error: &WaybackError) -> bool {
-    matches!(
-        error,
-        WaybackError::Network { .. }
-            | WaybackError::BadResponse { .. }
-            | WaybackError::RedirectLoop { .. }
-            | WaybackError::RateLimited { .. }
-            | WaybackError::ArchiveRefusing { .. }
-    )
 }
