@@ -395,14 +395,6 @@ pub fn spans(candidates: &[Capture]) -> Vec<Span> {
     spans
 }
 
-/// The midpoint of a span, as a 14-digit timestamp (to pick the nearest homepage sample).
-pub fn midpoint(start: &str, end: &str) -> u64 {
-    let a = start.parse::<u64>().unwrap_or(0);
-    let b = end.parse::<u64>().unwrap_or(a);
-    // Timestamps are not linear, but ordering is all that matters for "nearest".
-    a / 2 + b / 2
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@
 //! Not for: HTTP details and rate limits (the `wayback` crate), HTML-to-Markdown (the
 //! `policy-text` crate), SQL (the `store` crate), or printing (the binary).
 
+mod decide;
 mod discover;
 pub mod discovery;
 mod domain;
