@@ -11,7 +11,7 @@
 
 mod decide;
 mod discover;
-pub mod discovery;
+mod discovery;
 mod domain;
 mod fetch;
 mod text;
