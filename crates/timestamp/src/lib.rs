@@ -243,6 +243,16 @@ impl Timestamp {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 
+    /// The `YYYY-MM-DD` date of a text naming at least a day: a timestamp, or a bound of 8 to
+    /// 14 digits (`20140929123456` and `20140929` give `2014-09-29`); `None` for anything else
+    /// (`2014`, `201409`, `20140230`, text).
+    pub fn date_of(text: &str) -> Option<String> {
+        if text.len() < 8 {
+            return None;
+        }
+        Timestamp::pad(text).ok().map(|t| t.date())
+    }
+
     /// The date and time as `YYYY-MM-DD hh:mm:ss` (UTC implied).
     pub fn date_time(&self) -> String {
         format!(
@@ -418,6 +428,25 @@ mod tests {
         assert_eq!(Timestamp::MIN.to_string(), "00000101000000");
         assert_eq!(Timestamp::MAX.to_string(), "99991231235959");
         assert_eq!(format!("{:>16}", t), "  20170608160109");
+    }
+
+    #[test]
+    fn dates_of_timestamps_and_day_bounds() {
+        assert_eq!(
+            Timestamp::date_of("20140929123456").as_deref(),
+            Some("2014-09-29")
+        );
+        assert_eq!(
+            Timestamp::date_of("20140929").as_deref(),
+            Some("2014-09-29")
+        );
+        assert_eq!(
+            Timestamp::date_of("2014092912").as_deref(),
+            Some("2014-09-29")
+        );
+        for no_day in ["2014", "201409", "20140230", "2014é0929", "201409291", ""] {
+            assert_eq!(Timestamp::date_of(no_day), None, "{no_day:?}");
+        }
     }
 
     #[test]
