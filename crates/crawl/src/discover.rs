@@ -1,4 +1,6 @@
-//! Discovery: the domain's listings, homepage reads and decisions, saved as a [`Plan`].
+//! Discovery: the domain's listings and the homepage reads its decisions ask for (lazily,
+//! within `max_homepage_reads`), saved as a [`Plan`]. The decisions themselves are the pure
+//! functions of [`crate::decide`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
