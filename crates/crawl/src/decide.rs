@@ -699,6 +699,28 @@ mod tests {
     }
 
     #[test]
+    fn nearest_is_by_the_fourteen_digit_numbers_not_by_time() {
+        // Kept as it was, so decisions stay the same: across a year the numbers' middle is not
+        // the middle in time, and a sample 49 days away is read before one 10 days away.
+        let candidates = vec![
+            row("http://a.com/privacy", "20130215000000", 200),
+            row("http://a.com/privacy", "20140107000000", 200),
+        ];
+        let span = one_span(&candidates);
+        let samples = [homepage("20130718000000"), homepage("20130915000000")];
+        let stamps: Vec<&str> = samples_for(&span, &samples, &BTreeSet::new())
+            .iter()
+            .map(|c| c.timestamp.as_str())
+            .collect();
+        assert_eq!(stamps, ["20130915000000", "20130718000000"]);
+        let middle_in_time = Timestamp::parse("20130728000000").expect("a timestamp");
+        let days = |t: &str| {
+            Timestamp::parse(t).map_or(0, |t| t.seconds_between(&middle_in_time) / 86_400)
+        };
+        assert_eq!((days("20130718000000"), days("20130915000000")), (10, 49));
+    }
+
+    #[test]
     fn the_middle_averages_the_fourteen_digit_numbers() {
         assert_eq!(
             midpoint("20120101000000", "20140101000000"),
