@@ -147,14 +147,8 @@ pub fn status(settings: &Settings, args: StatusArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `2017-06-08` from `20170608160109`.
+/// `2017-06-08` from `20170608160109` ([`wayback::Timestamp::date_of`]); anything that names
+/// no day is returned unchanged.
 pub fn date(timestamp: &str) -> String {
-    match (
-        timestamp.get(0..4),
-        timestamp.get(4..6),
-        timestamp.get(6..8),
-    ) {
-        (Some(y), Some(m), Some(d)) => format!("{y}-{m}-{d}"),
-        _ => timestamp.to_owned(),
-    }
+    wayback::Timestamp::date_of(timestamp).unwrap_or_else(|| timestamp.to_owned())
 }

@@ -1,28 +1,29 @@
-//! Discovery: the domain's listings, homepage reads and decisions, saved as a [`Plan`].
+//! Discovery: the domain's listings and the homepage reads its decisions ask for (lazily,
+//! within `max_homepage_reads`), saved as a [`Plan`]. The decisions themselves are the pure
+//! functions of [`crate::decide`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use store::{
-    Alias, CaptureRecord, Decision, DecisionMethod, DigestCheck, Domain, FetchResult, InitialState,
-    ListingTail, Plan, Role,
+    Alias, CaptureRecord, DigestCheck, Domain, FetchResult, InitialState, ListingTail, Plan, Role,
 };
-use wayback::{Capture, CdxQuery, MatchType, Memento, WaybackError};
+use wayback::{Capture, CdxQuery, MatchType, Memento, Timestamp, WaybackError};
 
-use crate::discovery::{self, PolicyLink, Span, URL_THRESHOLD, match_key};
+use crate::decide::{self, HomepageRead};
+use crate::discovery::{self, match_key};
 use crate::fetch::{digest_check_of, found_url};
-use crate::{Crawler, Window, is_transient};
+use crate::{Crawler, Window};
 
-/// A homepage capture read during discovery.
+/// A homepage read with the fetch result stored for it.
 #[derive(Clone)]
-struct HomepageRead {
-    capture: Capture,
+struct StoredRead {
+    page: HomepageRead,
     result: FetchResult,
-    links: Vec<PolicyLink>,
 }
 
-/// Homepage reads of one discovery, with the budget left.
+/// Homepage reads of one discovery (`None`: unreadable), with the budget left.
 struct Reads {
-    by_timestamp: BTreeMap<String, Option<HomepageRead>>,
+    by_timestamp: BTreeMap<String, Option<StoredRead>>,
     budget: u32,
 }
 
@@ -103,24 +104,18 @@ impl Crawler {
             candidates.extend(rows);
         }
 
-        let mut samples = sample_homepages(&homepage_rows, self.settings.homepage_sample_months);
+        let mut samples =
+            decide::sample_homepages(&homepage_rows, self.settings.homepage_sample_months);
         let mut reads = Reads {
             by_timestamp: BTreeMap::new(),
             budget: self.settings.max_homepage_reads,
         };
 
         // A homepage that ends in a redirect may mean the site moved to another domain.
-        if let Some(last) = homepage_rows.last()
-            && last.status.is_some_and(|s| (300..400).contains(&s))
+        if let Some(last) = decide::redirect_to_check(&homepage_rows)
             && let Some(read) = self.read_homepage(last, &mut reads).await?
         {
-            let found_host = url::Url::parse(&read.result.found_url)
-                .ok()
-                .and_then(|u| u.host_str().map(discovery::site_of));
-            if let Some(host) = found_host
-                && !discovery::host_in_domain(&host, name)
-                && !aliases.iter().any(|a| a.host == host)
-            {
+            if let Some(host) = decide::moved_to(&read.page, name, &aliases) {
                 tracing::info!(%host, since = %last.timestamp, "the site moved to another domain");
                 let mut alias = Alias {
                     host,
@@ -139,16 +134,16 @@ impl Crawler {
                 plan.aliases.push(alias);
             }
             // The page the redirect led to is a homepage sample of its own time.
-            let mut landed = read.capture.clone();
-            landed.timestamp = read.result.found_timestamp.clone();
-            samples.push(landed.clone());
-            samples.sort_by(|a, b| a.timestamp.cmp(&b.timestamp));
+            let landed = decide::add_landed_sample(&mut samples, &read.page);
             reads
                 .by_timestamp
                 .entry(landed.timestamp.clone())
-                .or_insert(Some(HomepageRead {
-                    capture: landed,
-                    ..read.clone()
+                .or_insert(Some(StoredRead {
+                    page: HomepageRead {
+                        capture: landed,
+                        ..read.page.clone()
+                    },
+                    result: read.result.clone(),
                 }));
             reads
                 .by_timestamp
@@ -162,29 +157,36 @@ impl Crawler {
             confirmed_urls.iter().filter_map(|u| match_key(u)).collect();
         let spans = discovery::spans(&candidates);
         for span in &spans {
-            let decision = self
-                .decide(span, &candidates, &samples, &mut reads, &confirmed)
-                .await?;
-            if let Some(url) = &decision.policy_url {
-                let key = match_key(url);
-                for &index in &span.captures {
-                    if match_key(&candidates[index].original) == key {
-                        plan.captures.push(policy_record(&candidates[index]));
-                    }
+            // Read the samples the decision asks for, nearest first, until one links to a
+            // candidate: later reads could not change it.
+            let mut made = Vec::new();
+            for sample in decide::samples_for(span, &samples, &confirmed) {
+                let Some(read) = self.read_homepage(sample, &mut reads).await? else {
+                    continue;
+                };
+                let hit = decide::link_hit(span, &read.page).is_some();
+                made.push(read.page);
+                if hit {
+                    break;
                 }
-                confirmed.extend(key);
             }
+            let decision = decide::decide(span, &candidates, &made, &confirmed, keywords);
+            plan.captures.extend(
+                decide::policy_captures(span, &candidates, &decision)
+                    .into_iter()
+                    .map(policy_record),
+            );
+            confirmed.extend(decision.policy_url.as_deref().and_then(match_key));
             plan.decisions.push(decision);
         }
 
         // No candidate URL was chosen: the policy may live at a URL without a keyword; follow
         // the homepage's best policy link and list that URL alone.
-        if confirmed.is_empty() && !samples.is_empty() {
-            self.follow_unlisted_link(domain, &samples, &mut reads, &aliases, window, &mut plan)
-                .await?;
-        }
+        let to_read = decide::unlisted_samples(&samples, &confirmed);
+        self.follow_unlisted_link(domain, to_read, &mut reads, &aliases, window, &mut plan)
+            .await?;
 
-        for read in reads.by_timestamp.into_values().flatten() {
+        for StoredRead { page: read, result } in reads.by_timestamp.into_values().flatten() {
             plan.captures.push(CaptureRecord {
                 role: Role::Homepage,
                 url: read.capture.original.clone(),
@@ -193,7 +195,7 @@ impl Crawler {
                 status: read.capture.status,
                 mimetype: read.capture.mimetype.clone(),
                 length: read.capture.length,
-                state: InitialState::Done(read.result),
+                state: InitialState::Done(result),
             });
         }
         Ok(plan)
@@ -258,118 +260,22 @@ impl Crawler {
         Ok((rows, tails))
     }
 
-    /// Decides which candidate URL of a span is the policy, and says why.
-    async fn decide(
-        &self,
-        span: &Span,
-        candidates: &[Capture],
-        samples: &[Capture],
-        reads: &mut Reads,
-        confirmed: &BTreeSet<String>,
-    ) -> Result<Decision, WaybackError> {
-        let url_of = |key: &str| {
-            span.captures
-                .iter()
-                .map(|&i| &candidates[i])
-                .find(|c| match_key(&c.original).as_deref() == Some(key))
-                .map(|c| c.original.clone())
-        };
-        let mut decision = Decision {
-            period_start: span.start.clone(),
-            period_end: span.end.clone(),
-            policy_url: None,
-            method: DecisionMethod::None,
-            homepage_url: None,
-            homepage_timestamp: None,
-            link_text: None,
-            score: None,
-            candidates: span.keys.iter().filter_map(|k| url_of(k)).collect(),
-        };
-        if let [only] = span.keys.as_slice()
-            && confirmed.contains(only)
-        {
-            decision.policy_url = url_of(only);
-            decision.method = DecisionMethod::Confirmed;
-            return Ok(decision);
-        }
-        let middle = discovery::midpoint(&span.start, &span.end);
-        let mut nearest: Vec<&Capture> = samples.iter().collect();
-        nearest.sort_by_key(|c| c.timestamp.parse::<u64>().unwrap_or(0).abs_diff(middle));
-        for sample in nearest.into_iter().take(2) {
-            let Some(read) = self.read_homepage(sample, reads).await? else {
-                continue;
-            };
-            let hit = read
-                .links
-                .iter()
-                .find(|link| match_key(&link.url).is_some_and(|key| span.keys.contains(&key)));
-            if let Some(link) = hit {
-                let key = match_key(&link.url).unwrap_or_default();
-                decision.policy_url = url_of(&key);
-                decision.method = DecisionMethod::HomepageLink;
-                decision.homepage_url = Some(read.result.found_url.clone());
-                decision.homepage_timestamp = Some(read.result.found_timestamp.clone());
-                decision.link_text = Some(link.text.clone());
-                decision.score = Some(link.score);
-                return Ok(decision);
-            }
-        }
-        let known: Vec<&String> = span
-            .keys
-            .iter()
-            .filter(|k| confirmed.contains(*k))
-            .collect();
-        if let [only] = known.as_slice() {
-            decision.policy_url = url_of(only);
-            decision.method = DecisionMethod::Confirmed;
-            return Ok(decision);
-        }
-        let keywords = &self.settings.keywords;
-        let mut scored: Vec<(f64, String)> = span
-            .keys
-            .iter()
-            .filter_map(|k| url_of(k))
-            .map(|url| (keywords.url_score(&url), url))
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        if let Some((score, url)) = scored.first()
-            && *score >= URL_THRESHOLD
-            && scored.get(1).is_none_or(|second| second.0 < *score)
-        {
-            decision.policy_url = Some(url.clone());
-            decision.method = DecisionMethod::UrlKeywords;
-            decision.score = Some(*score);
-        }
-        Ok(decision)
-    }
-
     /// Lists the homepage's best policy link when no keyword URL was chosen.
+    /// `to_read` are the homepage samples to look for it on ([`decide::unlisted_samples`]).
     async fn follow_unlisted_link(
         &self,
         domain: &Domain,
-        samples: &[Capture],
+        to_read: Vec<&Capture>,
         reads: &mut Reads,
         aliases: &[Alias],
         window: &Window,
         plan: &mut Plan,
     ) -> Result<(), WaybackError> {
-        let mut order: Vec<&Capture> = samples.iter().rev().collect();
-        order.truncate(2);
-        for sample in order {
+        for sample in to_read {
             let Some(read) = self.read_homepage(sample, reads).await? else {
                 continue;
             };
-            let Some(link) = read.links.iter().find(|link| {
-                url::Url::parse(&link.url)
-                    .ok()
-                    .and_then(|u| u.host_str().map(discovery::site_of))
-                    .is_some_and(|host| {
-                        discovery::host_in_domain(&host, &domain.name)
-                            || aliases
-                                .iter()
-                                .any(|a| discovery::host_in_domain(&host, &a.host))
-                    })
-            }) else {
+            let Some(link) = decide::unlisted_link(&read.page, &domain.name, aliases) else {
                 continue;
             };
             let rows: Vec<Capture> = self
@@ -382,20 +288,10 @@ impl Crawler {
                 .into_iter()
                 .filter(discovery::is_page_capture)
                 .collect();
-            let (Some(first), Some(last)) = (rows.first(), rows.last()) else {
+            let Some(decision) = decide::unlisted_decision(&read.page, link, &rows) else {
                 continue;
             };
-            plan.decisions.push(Decision {
-                period_start: first.timestamp.clone(),
-                period_end: last.timestamp.clone(),
-                policy_url: Some(first.original.clone()),
-                method: DecisionMethod::HomepageLink,
-                homepage_url: Some(read.result.found_url.clone()),
-                homepage_timestamp: Some(read.result.found_timestamp.clone()),
-                link_text: Some(link.text.clone()),
-                score: Some(link.score),
-                candidates: vec![first.original.clone()],
-            });
+            plan.decisions.push(decision);
             plan.captures.extend(rows.iter().map(policy_record));
             return Ok(());
         }
@@ -408,7 +304,7 @@ impl Crawler {
         &self,
         capture: &Capture,
         reads: &mut Reads,
-    ) -> Result<Option<HomepageRead>, WaybackError> {
+    ) -> Result<Option<StoredRead>, WaybackError> {
         if let Some(read) = reads.by_timestamp.get(&capture.timestamp) {
             return Ok(read.clone());
         }
@@ -471,7 +367,7 @@ impl Crawler {
             // (nothing of its plan is saved) and the next run decides again.
             Err(error)
                 if error.is_halt()
-                    || (is_transient(&error)
+                    || (error.is_transient()
                         && !matches!(error, WaybackError::RedirectLoop { .. })) =>
             {
                 return Err(error);
@@ -496,8 +392,16 @@ impl Crawler {
                 detail: format!("cannot store it: {error}"),
             })?;
         tracing::debug!(url = %found_url, links = links.len(), "homepage read");
-        let read = HomepageRead {
-            capture: capture.clone(),
+        let note = links
+            .first()
+            .map(|l| format!("policy link: {} ({})", l.text, l.url));
+        let read = StoredRead {
+            page: HomepageRead {
+                capture: capture.clone(),
+                found_url: found_url.clone(),
+                found_timestamp: memento.timestamp.clone(),
+                links,
+            },
             result: FetchResult {
                 content_sha1: memento.sha1.clone(),
                 found_url,
@@ -505,11 +409,8 @@ impl Crawler {
                 found_status: memento.status,
                 digest_check: digest_check_of(&memento),
                 text_hash: None,
-                note: links
-                    .first()
-                    .map(|l| format!("policy link: {} ({})", l.text, l.url)),
+                note,
             },
-            links,
         };
         reads
             .by_timestamp
@@ -532,38 +433,10 @@ fn resume(
     discovery::resume_listing(listed, listing, tails)
 }
 
-/// One homepage row per `months` period (the first 200 of the period, else its first row).
-fn sample_homepages(rows: &[Capture], months: u32) -> Vec<Capture> {
-    let months = months.max(1);
-    let period = |c: &Capture| -> Option<u32> {
-        let year: u32 = c.timestamp.get(0..4)?.parse().ok()?;
-        let month: u32 = c.timestamp.get(4..6)?.parse().ok()?;
-        Some((year * 12 + month.saturating_sub(1)) / months)
-    };
-    let mut by_period: BTreeMap<u32, Capture> = BTreeMap::new();
-    for row in rows {
-        let Some(key) = period(row) else { continue };
-        let is_ok = row.status == Some(200);
-        match by_period.get(&key) {
-            Some(current) if current.status == Some(200) || !is_ok => {}
-            _ => {
-                by_period.insert(key, row.clone());
-            }
-        }
-    }
-    by_period.into_values().collect()
-}
-
 /// `YYYYMM01000000` of the month after a 14-digit timestamp's.
 fn next_month(timestamp: &str) -> Option<String> {
-    let year: u32 = timestamp.get(0..4)?.parse().ok()?;
-    let month: u32 = timestamp.get(4..6)?.parse().ok()?;
-    let (year, month) = if month >= 12 {
-        (year + 1, 1)
-    } else {
-        (year, month + 1)
-    };
-    Some(format!("{year:04}{month:02}01000000"))
+    let next = Timestamp::parse(timestamp).ok()?.next_month()?;
+    Some(next.to_string())
 }
 
 fn policy_record(capture: &Capture) -> CaptureRecord {
@@ -599,23 +472,6 @@ mod tests {
             digest: ts.into(),
             length: None,
         }
-    }
-
-    #[test]
-    fn one_homepage_sample_per_quarter_preferring_200() {
-        let rows = [
-            row("20100105000000", 301),
-            row("20100205000000", 200),
-            row("20100305000000", 200),
-            row("20100405000000", 200),
-            row("20110105000000", 302),
-        ];
-        let samples = sample_homepages(&rows, 3);
-        let stamps: Vec<&str> = samples.iter().map(|c| c.timestamp.as_str()).collect();
-        assert_eq!(
-            stamps,
-            ["20100205000000", "20100405000000", "20110105000000"]
-        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The pure half of discovery: scoring links and URLs as privacy-policy candidates, grouping
-//! candidate captures into spans, and normalising URLs and domains. No I/O here.
+//! candidate captures into spans, and normalising URLs and domains. No I/O here. Private to the
+//! crate: [`Keywords`] and [`normalize_domain`] are re-exported from its root.
 
 use std::collections::BTreeMap;
 
@@ -53,7 +54,7 @@ impl Default for Keywords {
 
 impl Keywords {
     /// The CDX filter that keeps only URLs containing a keyword (case-insensitive).
-    pub fn cdx_filter(&self) -> String {
+    pub(crate) fn cdx_filter(&self) -> String {
         let alternatives: Vec<String> = self
             .url_parts
             .iter()
@@ -63,7 +64,7 @@ impl Keywords {
     }
 
     /// How much a URL looks like a policy page by itself (0 when it does not at all).
-    pub fn url_score(&self, url: &str) -> f64 {
+    pub(crate) fn url_score(&self, url: &str) -> f64 {
         let Ok(parsed) = url::Url::parse(url) else {
             return 0.0;
         };
@@ -96,7 +97,7 @@ impl Keywords {
     }
 
     /// How much a link (text and resolved URL) looks like the link to the policy.
-    pub fn link_score(&self, text: &str, url: &str) -> f64 {
+    pub(crate) fn link_score(&self, text: &str, url: &str) -> f64 {
         let text = collapse_whitespace(text).to_lowercase();
         let mut score = 0.0;
         if self.link_texts.contains(&text) {
@@ -121,9 +122,9 @@ impl Keywords {
 }
 
 /// Minimum [`Keywords::link_score`] of a homepage link to be taken as the policy link.
-pub const LINK_THRESHOLD: f64 = 6.0;
+pub(crate) const LINK_THRESHOLD: f64 = 6.0;
 /// Minimum [`Keywords::url_score`] to choose a URL without a homepage link.
-pub const URL_THRESHOLD: f64 = 6.0;
+pub(crate) const URL_THRESHOLD: f64 = 6.0;
 
 fn is_asset(path: &str) -> bool {
     const ASSETS: [&str; 16] = [
@@ -134,7 +135,7 @@ fn is_asset(path: &str) -> bool {
 }
 
 /// Whether a CDX row can hold a policy page (HTML, or a redirect to one).
-pub fn is_page_capture(capture: &Capture) -> bool {
+pub(crate) fn is_page_capture(capture: &Capture) -> bool {
     let mime = capture.mimetype.to_ascii_lowercase();
     let path_ok = url::Url::parse(&capture.original)
         .map(|u| !is_asset(&u.path().to_lowercase()))
@@ -154,7 +155,7 @@ pub fn is_page_capture(capture: &Capture) -> bool {
 /// that first row comes back even when it repeats the last row listed before: left in, every
 /// rerun would record one more capture of an unchanged text. Such a row is dropped here. Returns
 /// the rows kept and the new tails of `listing` (the last kept row per URL key).
-pub fn resume_listing(
+pub(crate) fn resume_listing(
     rows: Vec<Capture>,
     listing: &str,
     tails: &[store::ListingTail],
@@ -202,14 +203,14 @@ pub fn resume_listing(
 }
 
 /// `a b   c` from ` a\n b\tc `.
-pub fn collapse_whitespace(text: &str) -> String {
+pub(crate) fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The key under which two spellings of one page compare equal: host without `www.`, path
 /// without a trailing slash, and the query; scheme, case of the host, port 80/443 and fragment
 /// ignored (as the archive's SURT keys do).
-pub fn match_key(url: &str) -> Option<String> {
+pub(crate) fn match_key(url: &str) -> Option<String> {
     let parsed = url::Url::parse(url).ok()?;
     let host = parsed.host_str()?.to_ascii_lowercase();
     let host = strip_www(&host);
@@ -235,13 +236,13 @@ fn strip_www(host: &str) -> &str {
 }
 
 /// Whether `host` is `domain` or one of its subdomains.
-pub fn host_in_domain(host: &str, domain: &str) -> bool {
+pub(crate) fn host_in_domain(host: &str, domain: &str) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
     host == domain || host.ends_with(&format!(".{domain}"))
 }
 
 /// The site part of a host for aliases: lowercase, without `www.`.
-pub fn site_of(host: &str) -> String {
+pub(crate) fn site_of(host: &str) -> String {
     strip_www(&host.trim_end_matches('.').to_ascii_lowercase()).to_owned()
 }
 
@@ -276,17 +277,17 @@ pub fn normalize_domain(input: &str) -> Result<String, String> {
 
 /// A policy link found on a homepage.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PolicyLink {
+pub(crate) struct PolicyLink {
     /// The resolved URL.
-    pub url: String,
+    pub(crate) url: String,
     /// The link text.
-    pub text: String,
+    pub(crate) text: String,
     /// Its [`Keywords::link_score`].
-    pub score: f64,
+    pub(crate) score: f64,
 }
 
 /// The links of a page that may lead to its privacy policy, best first.
-pub fn policy_links(html: &str, base_url: &str, keywords: &Keywords) -> Vec<PolicyLink> {
+pub(crate) fn policy_links(html: &str, base_url: &str, keywords: &Keywords) -> Vec<PolicyLink> {
     let Ok(base) = url::Url::parse(base_url) else {
         return Vec::new();
     };
@@ -333,20 +334,20 @@ pub fn policy_links(html: &str, base_url: &str, keywords: &Keywords) -> Vec<Poli
 
 /// A span of time over which the same set of candidate URLs had captures.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Span {
+pub(crate) struct Span {
     /// First candidate capture in the span.
-    pub start: String,
+    pub(crate) start: String,
     /// Last candidate capture in the span.
-    pub end: String,
+    pub(crate) end: String,
     /// Match keys of the candidate URLs alive in the span, sorted.
-    pub keys: Vec<String>,
+    pub(crate) keys: Vec<String>,
     /// Indexes (into the candidate list) of the captures in the span.
-    pub captures: Vec<usize>,
+    pub(crate) captures: Vec<usize>,
 }
 
 /// Groups candidate captures into spans: a URL is alive from its first to its last capture,
 /// and a new span starts whenever the set of live URLs changes.
-pub fn spans(candidates: &[Capture]) -> Vec<Span> {
+pub(crate) fn spans(candidates: &[Capture]) -> Vec<Span> {
     let mut lifetimes: BTreeMap<String, (String, String)> = BTreeMap::new();
     for capture in candidates {
         let Some(key) = match_key(&capture.original) else {
@@ -393,14 +394,6 @@ pub fn spans(candidates: &[Capture]) -> Vec<Span> {
         }
     }
     spans
-}
-
-/// The midpoint of a span, as a 14-digit timestamp (to pick the nearest homepage sample).
-pub fn midpoint(start: &str, end: &str) -> u64 {
-    let a = start.parse::<u64>().unwrap_or(0);
-    let b = end.parse::<u64>().unwrap_or(a);
-    // Timestamps are not linear, but ordering is all that matters for "nearest".
-    a / 2 + b / 2
 }
 
 #[cfg(test)]

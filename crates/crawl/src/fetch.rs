@@ -10,7 +10,7 @@ use tracing::Instrument;
 use wayback::{Memento, WaybackError};
 
 use crate::text::{CaptureText, ConvertFailure, convert_capture};
-use crate::{CrawlError, Crawler, is_transient};
+use crate::{CrawlError, Crawler};
 
 /// What fetching one pending capture did.
 pub(crate) enum Fetched {
@@ -125,7 +125,7 @@ impl Crawler {
             Ok(checked) => checked,
             Err(error) if error.is_halt() => return Ok(Fetched::Halted),
             Err(error) => {
-                let retry = is_transient(&error) && !last_attempt;
+                let retry = error.is_transient() && !last_attempt;
                 tracing::warn!(%error, retry, url = %capture.url, timestamp = %capture.timestamp, "capture not fetched");
                 self.live.errors.fetch_add(1, Ordering::Relaxed);
                 self.with_store(|s| s.capture_failed(capture.id, &error.to_string(), retry))?;

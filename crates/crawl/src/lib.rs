@@ -9,8 +9,9 @@
 //! Not for: HTTP details and rate limits (the `wayback` crate), HTML-to-Markdown (the
 //! `policy-text` crate), SQL (the `store` crate), or printing (the binary).
 
+mod decide;
 mod discover;
-pub mod discovery;
+mod discovery;
 mod domain;
 mod fetch;
 mod rebuild;
@@ -24,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use store::{RunCounts, RunStatus, Store, StoreError};
-use wayback::{WaybackClient, WaybackError};
+use wayback::WaybackClient;
 
 pub use discovery::{Keywords, normalize_domain};
 pub use rebuild::{DomainRebuild, RebuildReport, rebuild};
@@ -341,16 +342,4 @@ impl Crawler {
     pub(crate) fn is_halted(&self) -> bool {
         self.halted.load(Ordering::Relaxed) || self.client.halted().is_some()
     }
-}
-
-/// Whether an archive error is worth retrying on a later run.
-pub(crate) fn is_transient(error: &WaybackError) -> bool {
-    matches!(
-        error,
-        WaybackError::Network { .. }
-            | WaybackError::BadResponse { .. }
-            | WaybackError::RedirectLoop { .. }
-            | WaybackError::RateLimited { .. }
-            | WaybackError::ArchiveRefusing { .. }
-    )
 }

@@ -1,6 +1,8 @@
 //! Small text helpers shared by the renderers: number and date formatting, word counting,
 //! tokenising, and the two escaping schemes (terminal and HTML).
 
+use timestamp::Timestamp;
+
 /// `1234567` -> `"1,234,567"`, `-1500` -> `"-1,500"`.
 pub(crate) fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
@@ -26,15 +28,10 @@ pub(crate) fn signed_thousands(n: i64) -> String {
     }
 }
 
-/// The `YYYY-MM-DD` date of a 14-digit Wayback timestamp (`20140929123456` -> `2014-09-29`).
-/// Anything that does not start with 8 ASCII digits is returned unchanged.
+/// The `YYYY-MM-DD` date of a 14-digit Wayback timestamp (`20140929123456` -> `2014-09-29`)
+/// ([`Timestamp::date_of`]). Anything that names no day is returned unchanged.
 pub(crate) fn ts_date(ts: &str) -> String {
-    let b = ts.as_bytes();
-    if b.len() >= 8 && b[..8].iter().all(u8::is_ascii_digit) {
-        format!("{}-{}-{}", &ts[0..4], &ts[4..6], &ts[6..8])
-    } else {
-        ts.to_string()
-    }
+    Timestamp::date_of(ts).unwrap_or_else(|| ts.to_string())
 }
 
 /// Words in a Markdown body: whitespace-separated tokens holding a letter or a digit. A fallback
@@ -233,6 +230,7 @@ mod tests {
         assert_eq!(ts_date("20140929"), "2014-09-29");
         assert_eq!(ts_date("2014"), "2014");
         assert_eq!(ts_date("2014é0929"), "2014é0929");
+        assert_eq!(ts_date("20140230123456"), "20140230123456");
     }
 
     #[test]

@@ -263,6 +263,20 @@ impl WaybackError {
             WaybackError::RateLimited { .. } | WaybackError::ArchiveRefusing { .. }
         )
     }
+
+    /// Whether the failure may pass, so the same request is worth retrying on a later run
+    /// (network failures, unexpected or damaged answers, redirect loops, rate limits and
+    /// refusals); the archive's final answers (not archived, blocked, too large...) are not.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            WaybackError::Network { .. }
+                | WaybackError::BadResponse { .. }
+                | WaybackError::RedirectLoop { .. }
+                | WaybackError::RateLimited { .. }
+                | WaybackError::ArchiveRefusing { .. }
+        )
+    }
 }
 
 #[cfg(test)]
@@ -300,6 +314,57 @@ mod tests {
             RuntimeError::from_text("java.lang.NullPointerException"),
             None
         );
+    }
+
+    #[test]
+    fn only_failures_that_may_pass_are_transient() {
+        let url = || "http://a.com/".to_owned();
+        let retry_at = SystemTime::UNIX_EPOCH;
+        let transient = [
+            WaybackError::Network {
+                url: url(),
+                detail: "reset".into(),
+                attempts: 3,
+            },
+            WaybackError::BadResponse {
+                url: url(),
+                detail: "HTTP 503".into(),
+            },
+            WaybackError::RedirectLoop {
+                url: url(),
+                hops: 10,
+            },
+            WaybackError::RateLimited { retry_at },
+            WaybackError::ArchiveRefusing {
+                streak: 5,
+                retry_at,
+            },
+        ];
+        for error in &transient {
+            assert!(error.is_transient(), "{error}");
+        }
+        let lasting = [
+            WaybackError::NotArchived {
+                url: url(),
+                timestamp: None,
+            },
+            WaybackError::BlockedBySite {
+                url: url(),
+                reason: BlockReason::Robots,
+            },
+            WaybackError::TooLarge {
+                url: url(),
+                limit: 10,
+            },
+            WaybackError::RedirectOutsideArchive {
+                from: url(),
+                location: "http://elsewhere.example/".into(),
+            },
+            WaybackError::InvalidInput("bad filter".into()),
+        ];
+        for error in &lasting {
+            assert!(!error.is_transient(), "{error}");
+        }
     }
 
     #[test]

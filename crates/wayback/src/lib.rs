@@ -41,6 +41,7 @@ pub use politeness::{Halt, Pool};
 pub use time::{
     add_one_second, pad_timestamp, parse_date, period_end, timestamp_seconds, validate_bound,
 };
+pub use timestamp::{Timestamp, TimestampError};
 
 use crate::client::Transport;
 use crate::playback::{MAX_HOPS, MementoParts};

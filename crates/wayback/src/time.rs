@@ -1,6 +1,9 @@
-//! Archive timestamps (`YYYYMMDDhhmmss`, UTC) and HTTP dates.
+//! Dates as users type them, CDX bounds and HTTP dates; the calendar arithmetic is the
+//! `timestamp` crate's ([`Timestamp`]).
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use timestamp::{Timestamp, TimestampError};
 
 use crate::WaybackError;
 
@@ -38,101 +41,54 @@ fn not_a_date(name: &str, value: &str, why: &str) -> WaybackError {
 /// Why `value` is not the digits of a real time (`Some("")` when it is not digits of a
 /// possible length at all, `Some(" (there is no month 13)")` when a field is out of range).
 fn impossible_time(value: &str) -> Option<String> {
-    if !(4..=14).contains(&value.len())
-        || value.len() % 2 == 1
-        || !value.bytes().all(|b| b.is_ascii_digit())
-    {
-        return Some(String::new());
+    Timestamp::pad(value).err().map(reason)
+}
+
+/// The `why` of [`not_a_date`] for a [`TimestampError`].
+fn reason(error: TimestampError) -> String {
+    match error {
+        TimestampError::Shape => String::new(),
+        why => format!(" ({why})"),
     }
-    let field =
-        |range: std::ops::Range<usize>| value.get(range).and_then(|f| f.parse::<i64>().ok());
-    let year = field(0..4).unwrap_or(0);
-    if let Some(month) = field(4..6) {
-        if !(1..=12).contains(&month) {
-            return Some(format!(" (there is no month {month})"));
-        }
-        if let Some(day) = field(6..8)
-            && !(1..=days_in_month(year, month)).contains(&day)
-        {
-            return Some(format!(" ({year:04}-{month:02} has no day {day})"));
-        }
-    }
-    let limits = [
-        (8..10, 23, "hour"),
-        (10..12, 59, "minute"),
-        (12..14, 59, "second"),
-    ];
-    limits.into_iter().find_map(|(range, max, unit)| {
-        field(range)
-            .filter(|number| *number > max)
-            .map(|number| format!(" (there is no {unit} {number})"))
-    })
 }
 
 /// The last second of the period a valid bound names (`2016` → `20161231235959`,
 /// `201602` → `20160229235959`), as CDX reads a partial `to`.
 pub fn period_end(value: &str) -> Result<String, WaybackError> {
-    validate_bound("timestamp", value)?;
-    const END: &str = "00001231235959";
-    let mut end = format!("{value}{}", &END[value.len()..]);
-    if value.len() == 6 {
-        let field = |range: std::ops::Range<usize>| value[range].parse::<i64>().unwrap_or(1);
-        let last_day = days_in_month(field(0..4), field(4..6));
-        end.replace_range(6..8, &format!("{last_day:02}"));
-    }
-    Ok(end)
+    Timestamp::period_end(value)
+        .map(|end| end.to_string())
+        .map_err(|why| not_a_date("timestamp", value, &reason(why)))
 }
 
 /// Seconds since 1970-01-01 00:00:00 UTC of a 14-digit timestamp; `None` when it is not one.
 pub fn timestamp_seconds(timestamp: &str) -> Option<i64> {
-    if timestamp.len() != 14 || !timestamp.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let field = |range: std::ops::Range<usize>| timestamp[range].parse::<i64>().ok();
-    let (year, month, day) = (field(0..4)?, field(4..6)?, field(6..8)?);
-    let (hour, minute, second) = (field(8..10)?, field(10..12)?, field(12..14)?);
-    Some(days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
-}
-
-/// Days in a month of the proleptic Gregorian calendar.
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+    Timestamp::parse(timestamp).ok().map(|t| t.unix_seconds())
 }
 
 /// Pads a 4..14-digit timestamp to 14 digits at the start of the period it names
 /// (`2017` → `20170101000000`).
 pub fn pad_timestamp(value: &str) -> Result<String, WaybackError> {
-    validate_bound("timestamp", value)?;
-    const START: &str = "00000101000000";
-    Ok(format!("{value}{}", &START[value.len()..]))
+    Timestamp::pad(value)
+        .map(|start| start.to_string())
+        .map_err(|why| not_a_date("timestamp", value, &reason(why)))
+}
+
+/// A time as a 14-digit UTC archive timestamp (times before 1970 as 1970, after 9999 as its
+/// last second).
+fn clock_timestamp(time: SystemTime) -> Timestamp {
+    Timestamp::from_system_time(time.max(UNIX_EPOCH)).unwrap_or(Timestamp::MAX)
 }
 
 /// Formats a time as a 14-digit UTC archive timestamp.
 pub fn to_timestamp(time: SystemTime) -> String {
-    let secs = time
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or(Duration::ZERO)
-        .as_secs();
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    let (year, month, day) = civil_from_days(days as i64);
-    format!(
-        "{year:04}{month:02}{day:02}{:02}{:02}{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    clock_timestamp(time).to_string()
 }
 
 /// The 14-digit timestamp one second after `timestamp` (for exclusive CDX `from` bounds);
-/// `None` when `timestamp` is not 14 digits of a time after 1970.
+/// `None` when `timestamp` is not 14 digits of a real time, or is the last second of 9999.
 pub fn add_one_second(timestamp: &str) -> Option<String> {
-    let next = u64::try_from(timestamp_seconds(timestamp)? + 1).ok()?;
-    Some(to_timestamp(UNIX_EPOCH + Duration::from_secs(next)))
+    let next = Timestamp::parse(timestamp).ok()?.add_seconds(1)?;
+    Some(next.to_string())
 }
 
 /// Parses an HTTP date (`Wed, 01 Jan 2020 12:00:00 GMT`) into a 14-digit timestamp.
@@ -144,45 +100,14 @@ pub fn http_date_to_timestamp(value: &str) -> Option<String> {
 
 /// A human-readable UTC time for messages.
 pub fn describe(time: SystemTime) -> String {
-    let ts = to_timestamp(time);
-    format!(
-        "{}-{}-{} {}:{}:{} UTC",
-        &ts[0..4],
-        &ts[4..6],
-        &ts[6..8],
-        &ts[8..10],
-        &ts[10..12],
-        &ts[12..14]
-    )
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (the inverse of [`civil_from_days`]).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-/// Days since 1970-01-01 to (year, month, day); Howard Hinnant's civil-from-days algorithm.
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    format!("{} UTC", clock_timestamp(time).date_time())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use std::time::Duration;
 
     #[test]
     fn timestamps_round_trip_through_http_dates() {
