@@ -12,8 +12,36 @@ use wayback::{Capture, CdxQuery, MatchType, Memento, Timestamp, WaybackError};
 use crate::decide::{self, HomepageRead};
 use crate::discovery::{self, match_key};
 use crate::fetch::{digest_check_of, found_url};
-use crate::{Crawler, Window};
+use crate::{CrawlError, Crawler, Window};
 
+/// Why a discovery ended without a plan (nothing of it is saved).
+#[derive(Debug)]
+pub(crate) enum DiscoverError {
+    /// The archive's answer: the domain fails or is blocked, or the client halted.
+    Archive(WaybackError),
+    /// The crawl is stopping (another domain's failure): the domain is decided next run.
+    Stopping,
+    /// The store or the crawl itself failed: the run stops.
+    Crawl(CrawlError),
+}
+
+impl From<WaybackError> for DiscoverError {
+    fn from(error: WaybackError) -> DiscoverError {
+        DiscoverError::Archive(error)
+    }
+}
+
+impl From<CrawlError> for DiscoverError {
+    fn from(error: CrawlError) -> DiscoverError {
+        DiscoverError::Crawl(error)
+    }
+}
+
+impl From<store::StoreError> for DiscoverError {
+    fn from(error: store::StoreError) -> DiscoverError {
+        DiscoverError::Crawl(error.into())
+    }
+}
 /// A homepage read with the fetch result stored for it.
 #[derive(Clone)]
 struct StoredRead {
@@ -35,7 +63,7 @@ impl Crawler {
         domain: &Domain,
         window: &Window,
         tails: &[ListingTail],
-    ) -> Result<Plan, WaybackError> {
+    ) -> Result<Plan, DiscoverError> {
         let name = domain.name.as_str();
         let keywords = &self.settings.keywords;
         let after = |cursor: &Option<String>| {
@@ -87,9 +115,7 @@ impl Crawler {
             plan.homepage_cursor = None;
             plan.policy_cursor = None;
         }
-        let mut aliases = self
-            .with_store(|s| s.aliases(domain.id))
-            .unwrap_or_default();
+        let mut aliases = self.with_store(|s| s.aliases(domain.id))?;
         for alias in &mut aliases {
             let (rows, alias_tails) = self
                 .list_alias(alias, after(&alias.policy_cursor), window, tails)
@@ -150,9 +176,7 @@ impl Crawler {
                 .insert(last.timestamp.clone(), Some(read));
         }
 
-        let confirmed_urls = self
-            .with_store(|s| s.confirmed_policy_urls(domain.id))
-            .unwrap_or_default();
+        let confirmed_urls = self.with_store(|s| s.confirmed_policy_urls(domain.id))?;
         let mut confirmed: BTreeSet<String> =
             confirmed_urls.iter().filter_map(|u| match_key(u)).collect();
         let spans = discovery::spans(&candidates);
@@ -270,7 +294,7 @@ impl Crawler {
         aliases: &[Alias],
         window: &Window,
         plan: &mut Plan,
-    ) -> Result<(), WaybackError> {
+    ) -> Result<(), DiscoverError> {
         for sample in to_read {
             let Some(read) = self.read_homepage(sample, reads).await? else {
                 continue;
@@ -304,19 +328,17 @@ impl Crawler {
         &self,
         capture: &Capture,
         reads: &mut Reads,
-    ) -> Result<Option<StoredRead>, WaybackError> {
+    ) -> Result<Option<StoredRead>, DiscoverError> {
         if let Some(read) = reads.by_timestamp.get(&capture.timestamp) {
             return Ok(read.clone());
         }
         // A read skipped because the client stopped would change the decision: the plan is
         // not saved, the next run decides again.
         if let Some(halt) = self.client.halted() {
-            return Err(halt.to_error());
+            return Err(halt.to_error().into());
         }
         if self.is_halted() {
-            return Err(WaybackError::InvalidInput(
-                "the crawl is stopping: decided again next run".into(),
-            ));
+            return Err(DiscoverError::Stopping);
         }
         if reads.budget == 0 {
             return Ok(None);
@@ -370,7 +392,7 @@ impl Crawler {
                     || (error.is_transient()
                         && !matches!(error, WaybackError::RedirectLoop { .. })) =>
             {
-                return Err(error);
+                return Err(error.into());
             }
             Err(error) => {
                 tracing::warn!(%error, url = %capture.original, timestamp = %capture.timestamp, "homepage sample unreadable");
@@ -385,12 +407,10 @@ impl Crawler {
         let links =
             tokio::task::spawn_blocking(move || discovery::policy_links(&text, &base, &keywords))
                 .await
-                .unwrap_or_default();
-        self.keep_content(&memento, Some(decoded.encoding.name()))
-            .map_err(|error| WaybackError::BadResponse {
-                url: memento.final_url.clone(),
-                detail: format!("cannot store it: {error}"),
-            })?;
+                .map_err(|error| {
+                    CrawlError::Internal(format!("the link finder crashed: {error}"))
+                })?;
+        self.keep_content(&memento, Some(decoded.encoding.name()))?;
         tracing::debug!(url = %found_url, links = links.len(), "homepage read");
         let note = links
             .first()

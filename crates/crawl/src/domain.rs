@@ -7,6 +7,7 @@ use store::DomainState;
 use tracing::Instrument;
 use wayback::WaybackError;
 
+use crate::discover::DiscoverError;
 use crate::{CrawlError, Crawler, DomainOutcome, OutcomeState, Window};
 
 impl Crawler {
@@ -52,11 +53,13 @@ impl Crawler {
                     .captures_listed
                     .fetch_add(listed, Ordering::Relaxed);
             }
-            Err(error) if error.is_halt() => {
+            Err(DiscoverError::Crawl(error)) => return Err(error),
+            Err(DiscoverError::Stopping) => return Ok(outcome),
+            Err(DiscoverError::Archive(error)) if error.is_halt() => {
                 outcome.error = Some(error.to_string());
                 return Ok(outcome);
             }
-            Err(error) => {
+            Err(DiscoverError::Archive(error)) => {
                 let (state, outcome_state) = if matches!(error, WaybackError::BlockedBySite { .. })
                 {
                     (DomainState::Blocked, OutcomeState::Blocked)
