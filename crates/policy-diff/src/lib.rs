@@ -25,6 +25,7 @@
 //! regions only (lines are diffed first, words only inside changed line groups), with time
 //! limits as a safeguard against pathological inputs.
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod changes;
