@@ -60,6 +60,7 @@ fn crawl_options(args: BenchCrawlArgs) -> bench::CrawlOptions {
         seed,
         keep,
         fake_wayback: None,
+        cpu_time,
     }
 }
 
@@ -76,4 +77,36 @@ fn pathological_options(args: BenchPathologicalArgs) -> bench::PathologicalOptio
         repeat,
         budget_secs,
     }
+}
+
+/// This process's CPU time so far: `getrusage(RUSAGE_SELF)`, every thread, no children.
+#[cfg(unix)]
+fn cpu_time() -> Option<bench::CpuTime> {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::uninit();
+    // SAFETY: `usage` is a valid, writable `rusage`; getrusage fills it whole when it
+    // returns 0, and only then is it read.
+    let usage = unsafe {
+        if libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr()) != 0 {
+            return None;
+        }
+        usage.assume_init()
+    };
+    let duration = |time: libc::timeval| {
+        let seconds = u64::try_from(time.tv_sec).ok()?;
+        let micros = u32::try_from(time.tv_usec).ok()?;
+        Some(
+            std::time::Duration::from_secs(seconds)
+                + std::time::Duration::from_micros(micros.into()),
+        )
+    };
+    Some(bench::CpuTime {
+        user: duration(usage.ru_utime)?,
+        system: duration(usage.ru_stime)?,
+    })
+}
+
+/// CPU time is read on unix only.
+#[cfg(not(unix))]
+fn cpu_time() -> Option<bench::CpuTime> {
+    None
 }

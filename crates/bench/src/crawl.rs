@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use crate::{BenchError, current_rss_kib, peak_rss_kib};
+use crate::{BenchError, CpuTime, current_rss_kib, peak_rss_kib};
 
 /// What [`crawl`] measures.
 #[derive(Debug, Clone)]
@@ -24,12 +24,15 @@ pub struct CrawlOptions {
     pub keep: Option<PathBuf>,
     /// The `fake-wayback` binary; by default the one beside the running executable.
     pub fake_wayback: Option<PathBuf>,
+    /// This process's CPU time so far (`None` where it cannot be read): the crawl's is the
+    /// difference across it.
+    pub cpu_time: fn() -> Option<CpuTime>,
 }
 
 /// Generates an archive (a note on `progress`), serves it with `fake-wayback` in its own
 /// process, crawls it into a temporary store, and writes the crawl's cost to `out`: requests
-/// against their targets, wall time against the lower bound the rate limits set, and memory
-/// by share of domains done.
+/// against their targets, conversions per downloaded capture, wall time against the lower
+/// bound the rate limits set, CPU time, and memory by share of domains done.
 pub fn crawl(
     options: &CrawlOptions,
     out: &mut dyn Write,
@@ -80,6 +83,7 @@ pub fn crawl(
         .map_err(BenchError::io("cannot start the async runtime"))?;
     let mut rss_by_quarter: BTreeMap<u64, u64> = BTreeMap::new();
     let window = crawl::Window::default();
+    let cpu_before = (options.cpu_time)();
     let started = Instant::now();
     let report = runtime.block_on(async {
         let run = crawler.run(&names, &window);
@@ -100,7 +104,14 @@ pub fn crawl(
         }
     })?;
     let wall = started.elapsed().as_secs_f64();
+    let cpu = (options.cpu_time)()
+        .zip(cpu_before)
+        .map(|(after, before)| CpuTime {
+            user: after.user.saturating_sub(before.user),
+            system: after.system.saturating_sub(before.system),
+        });
     server.stop();
+    let conversions = crawler.live_counts().conversions.load(Ordering::Relaxed);
     let c = report.counts;
     let versions = c.versions_new.max(1);
     let cdx_rate = f64::from(archive.cdx_requests_per_minute) / 60.0;
@@ -143,9 +154,29 @@ pub fn crawl(
     )?;
     writeln!(
         out,
+        "conversions: {conversions} for {} downloaded captures ({:.2} per downloaded capture)",
+        c.captures_fetched,
+        conversions as f64 / c.captures_fetched.max(1) as f64
+    )?;
+    writeln!(
+        out,
         "wall time: {wall:.1} s; lower bound from the limits {bound:.1} s; ratio {:.3} (target <= 1.1)",
         wall / bound.max(f64::EPSILON)
     )?;
+    match cpu {
+        Some(cpu) => {
+            let total = (cpu.user + cpu.system).as_secs_f64();
+            writeln!(
+                out,
+                "CPU time of the crawl: {total:.2} s (user {:.2} s, system {:.2} s) = {:.1}% of the wall time, {:.2} ms per downloaded capture",
+                cpu.user.as_secs_f64(),
+                cpu.system.as_secs_f64(),
+                100.0 * total / wall.max(f64::EPSILON),
+                1000.0 * total / c.captures_fetched.max(1) as f64
+            )?;
+        }
+        None => writeln!(out, "CPU time of the crawl: unavailable on this platform")?,
+    }
     let quarters: Vec<String> = rss_by_quarter
         .iter()
         .map(|(q, kib)| format!("{}%: {:.1} MB", q * 25, *kib as f64 / 1024.0))
@@ -238,6 +269,7 @@ mod tests {
             seed: 1,
             keep: None,
             fake_wayback: Some(PathBuf::from("/nonexistent/fake-wayback")),
+            cpu_time: || None,
         }
     }
 

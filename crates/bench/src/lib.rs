@@ -19,6 +19,8 @@ mod diff;
 mod export;
 mod pathological;
 
+use std::time::Duration;
+
 pub use convert::{ConvertOptions, convert};
 pub use crawl::{CrawlOptions, crawl};
 pub use diff::{DiffOptions, View, diff};
@@ -79,6 +81,15 @@ impl From<std::io::Error> for BenchError {
             source,
         }
     }
+}
+
+/// CPU time of this process so far, as `getrusage(RUSAGE_SELF)` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CpuTime {
+    /// Time in user mode.
+    pub user: Duration,
+    /// Time in the kernel on the process's behalf.
+    pub system: Duration,
 }
 
 /// The median of values sorted in ascending order (0 for none).
