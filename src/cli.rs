@@ -136,7 +136,8 @@ pub enum BenchCommand {
     /// speed wanders from moment to moment.
     Convert(BenchConvertArgs),
     /// The crawl's cost on a generated archive: CDX requests per domain, playback requests per
-    /// stored version, wall time over the lower bound the rate limits imply, and peak memory.
+    /// stored version, conversions per downloaded capture, wall time over the lower bound the
+    /// rate limits imply, the crawl's CPU time, and peak memory.
     ///
     /// Writes an archive of DOMAINS domains with 20-200 captures each, serves it with the
     /// fake-wayback binary (built beside crawler by `cargo build --release --workspace`) in its

@@ -84,12 +84,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Fetch(args) => commands::fetch::run(&settings, args),
         Command::Convert(args) => commands::convert::run(args),
         Command::CorpusCheck(args) => commands::corpus_check::run(args),
-        Command::Bench(cli::BenchCommand::Convert(args)) => commands::bench::convert(args),
-        Command::Bench(cli::BenchCommand::Crawl(args)) => commands::bench_crawl::crawl(args),
-        Command::Bench(cli::BenchCommand::Export(args)) => commands::bench_export::export(args),
-        Command::Bench(cli::BenchCommand::Diff(args)) => commands::diff::bench(args),
-        Command::Bench(cli::BenchCommand::Pathological(args)) => {
-            commands::bench_pathological::run(args)
-        }
+        Command::Bench(command) => commands::bench::run(command),
     }
 }

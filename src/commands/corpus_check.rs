@@ -104,7 +104,7 @@ fn summary_line(results: &[PairResult]) -> String {
         .count();
     let mut scores: Vec<f64> = results.iter().map(|r| r.similarity).collect();
     scores.sort_by(f64::total_cmp);
-    let median = super::median(&scores);
+    let median = bench::median(&scores);
     let mean = if scores.is_empty() {
         0.0
     } else {

@@ -1,27 +1,16 @@
-//! `crawler diff DOMAIN`: how a policy changed; and `crawler bench diff`.
+//! `crawler diff DOMAIN`: how a policy changed.
 
 use std::io::{IsTerminal, Write};
-use std::time::Instant;
 
 use anyhow::Context;
-use policy_diff::{Comparison, VersionView};
+use policy_diff::{Format, Selection, VersionView};
 use policy_text::document;
-use store::{PolicyVersion, Store};
+use store::PolicyVersion;
 
 use crate::UsageError;
-use crate::cli::{BenchDiffArgs, DiffArgs, DiffFormat};
+use crate::cli::{DiffArgs, DiffFormat};
 use crate::commands::history::date;
 use crate::config::Settings;
-
-/// Which changes to show.
-enum Selection {
-    /// The latest change.
-    Latest,
-    /// Every change in order.
-    All,
-    /// From one version to another (indexes into the versions).
-    Pair(Option<String>, Option<String>),
-}
 
 pub fn run(settings: &Settings, args: DiffArgs) -> anyhow::Result<()> {
     let super::history::StoredDomain {
@@ -45,9 +34,9 @@ pub fn run(settings: &Settings, args: DiffArgs) -> anyhow::Result<()> {
     let selection = if args.all {
         Selection::All
     } else if let [a, b] = args.between.as_slice() {
-        Selection::Pair(Some(a.clone()), Some(b.clone()))
+        pair(&name, &versions, Some(a), Some(b)).map_err(UsageError)?
     } else if args.from.is_some() || args.to.is_some() {
-        Selection::Pair(args.from.clone(), args.to.clone())
+        pair(&name, &versions, args.from.as_deref(), args.to.as_deref()).map_err(UsageError)?
     } else {
         Selection::Latest
     };
@@ -55,7 +44,8 @@ pub fn run(settings: &Settings, args: DiffArgs) -> anyhow::Result<()> {
         && args.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let text = render(&name, &versions, &selection, args.format, color).map_err(UsageError)?;
+    let text = view(&name, &versions, selection, format(args.format), color)
+        .map_err(|error| UsageError(error.to_string()))?;
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .with_context(|| format!("cannot write {}", path.display()))?,
@@ -72,14 +62,16 @@ pub fn run(settings: &Settings, args: DiffArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Renders the selection; `Err` is a message for the user (a bad version or date).
-fn render(
+/// The `crawler diff` view of `domain`'s stored `versions`: each version seen as a
+/// [`VersionView`] (its fields parsed, its body compared without archive-link timestamps), then
+/// [`policy_diff::render`].
+pub fn view(
     domain: &str,
     versions: &[PolicyVersion],
-    selection: &Selection,
-    format: DiffFormat,
+    selection: Selection,
+    format: Format,
     color: bool,
-) -> Result<String, String> {
+) -> Result<String, policy_diff::ViewError> {
     let fields: Vec<Option<fields::PolicyFields>> = versions
         .iter()
         .map(|v| {
@@ -108,91 +100,45 @@ fn render(
             fields: f.as_ref(),
         })
         .collect();
-    let pairs: Vec<(usize, usize)> = match selection {
-        Selection::Latest if views.len() > 1 => vec![(views.len() - 2, views.len() - 1)],
-        Selection::Latest => Vec::new(),
-        Selection::All => (1..views.len()).map(|i| (i - 1, i)).collect(),
-        Selection::Pair(from, to) => {
-            let to = match to {
-                Some(spec) => pick(domain, versions, spec)?,
-                None => views.len() - 1,
-            };
-            let from = match from {
-                Some(spec) => pick(domain, versions, spec)?,
-                None => to.saturating_sub(1),
-            };
-            if from == to {
-                return Err(format!(
-                    "both ends are version {} of {domain}: pick two different versions",
-                    versions[to].seq
-                ));
-            }
-            vec![(from.min(to), from.max(to))]
-        }
-    };
-    let comparisons: Vec<Comparison<'_>> = pairs
-        .iter()
-        .map(|&(a, b)| policy_diff::compare(&views[a], &views[b]))
-        .collect();
-    let mut out = String::new();
+    policy_diff::render(domain, &views, selection, format, color)
+}
+
+/// The CLI's diff format as `policy-diff`'s.
+fn format(format: DiffFormat) -> Format {
     match format {
-        DiffFormat::Text => {
-            for view in &views {
-                out.push_str(&policy_diff::timeline_line(view));
-                out.push('\n');
-            }
-            if views.len() == 1 {
-                out.push_str(&format!(
-                    "\n{domain} has one version so far: nothing to compare yet.\n"
-                ));
-            }
-            for comparison in &comparisons {
-                out.push('\n');
-                out.push_str(&policy_diff::render_terminal(comparison, color));
-            }
-        }
-        DiffFormat::Unified => {
-            if comparisons.is_empty() {
-                return Err(format!(
-                    "{domain} has one version so far: nothing to compare yet"
-                ));
-            }
-            for (comparison, &(a, b)) in comparisons.iter().zip(&pairs) {
-                let label = |i: usize| {
-                    format!(
-                        "{domain}/v{} ({})",
-                        versions[i].seq,
-                        date(&versions[i].first_seen)
-                    )
-                };
-                out.push_str(&policy_diff::render_unified(
-                    comparison,
-                    &label(a),
-                    &label(b),
-                ));
-            }
-        }
-        DiffFormat::Json => {
-            let timeline: Vec<serde_json::Value> = versions
-                .iter()
-                .map(|v| {
-                    serde_json::json!({
-                        "seq": v.seq, "first_seen": v.first_seen, "valid_until": v.valid_until,
-                        "capture_count": v.capture_count, "url": v.url, "title": v.title,
-                    })
-                })
-                .collect();
-            let value = serde_json::json!({
-                "domain": domain,
-                "timeline": timeline,
-                "comparisons": comparisons.iter().map(policy_diff::render_json).collect::<Vec<_>>(),
-            });
-            out = serde_json::to_string_pretty(&value).unwrap_or_default();
-            out.push('\n');
-        }
-        DiffFormat::Html => out = policy_diff::render_html(domain, &views, &comparisons),
+        DiffFormat::Text => Format::Text,
+        DiffFormat::Unified => Format::Unified,
+        DiffFormat::Json => Format::Json,
+        DiffFormat::Html => Format::Html,
     }
-    Ok(out)
+}
+
+/// The change from `from` to `to` (by number or date; by default the latest version and the one
+/// before `to`); `Err` is a message for the user (a bad version or date).
+fn pair(
+    domain: &str,
+    versions: &[PolicyVersion],
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<Selection, String> {
+    let to = match to {
+        Some(spec) => pick(domain, versions, spec)?,
+        None => versions.len() - 1,
+    };
+    let from = match from {
+        Some(spec) => pick(domain, versions, spec)?,
+        None => to.saturating_sub(1),
+    };
+    if from == to {
+        return Err(format!(
+            "both ends are version {} of {domain}: pick two different versions",
+            versions[to].seq
+        ));
+    }
+    Ok(Selection::Pair {
+        from: from.min(to),
+        to: from.max(to),
+    })
 }
 
 /// A version by number (`3`, `v3`) or by date (`2014`, `2014-09`, `2014-09-29`, `20140929`):
@@ -233,44 +179,4 @@ fn pick(domain: &str, versions: &[PolicyVersion], spec: &str) -> Result<usize, S
                 date(&versions[0].first_seen)
             )
         })
-}
-
-/// Times the default view (load from the store, timeline, latest change) for one domain with
-/// `versions` versions of about 30 KB.
-pub fn bench(args: BenchDiffArgs) -> anyhow::Result<()> {
-    if args.versions < 2 || args.repeat == 0 {
-        return Err(
-            UsageError("--versions must be at least 2 and --repeat positive".into()).into(),
-        );
-    }
-    let dir = tempfile::tempdir()?;
-    let mut store = Store::open(&dir.path().join("bench.sqlite"))?;
-    let domain = store.ensure_domain("bench.example.com")?;
-    super::bench_export::put_bench_content(&store)?;
-    super::bench_export::fill_domain(&mut store, &domain, args.versions, 30_000)?;
-    let mut times = Vec::new();
-    for _ in 0..=args.repeat {
-        let started = Instant::now();
-        let versions = store.versions(domain.id)?;
-        let text = render(
-            "bench.example.com",
-            &versions,
-            &Selection::Latest,
-            DiffFormat::Text,
-            true,
-        )
-        .map_err(|message| anyhow::anyhow!(message))?;
-        std::hint::black_box(text);
-        times.push(started.elapsed().as_secs_f64() * 1000.0);
-    }
-    times.remove(0);
-    times.sort_by(f64::total_cmp);
-    println!(
-        "bench diff: {} versions of ~30 KB, default view (load, timeline, latest change): median {:.1} ms, max {:.1} ms over {} runs (target < 100 ms)",
-        args.versions,
-        times[times.len() / 2],
-        times[times.len() - 1],
-        times.len()
-    );
-    Ok(())
 }

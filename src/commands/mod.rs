@@ -1,9 +1,6 @@
 //! One module per subcommand, and what they share.
 
 pub mod bench;
-pub mod bench_crawl;
-pub mod bench_export;
-pub mod bench_pathological;
 pub mod captures;
 pub mod convert;
 pub mod corpus_check;
@@ -35,13 +32,4 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?)
-}
-
-/// The median of values sorted in ascending order (0 for none).
-pub fn median(sorted: &[f64]) -> f64 {
-    match sorted.len() {
-        0 => 0.0,
-        n if n % 2 == 1 => sorted[n / 2],
-        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
-    }
 }

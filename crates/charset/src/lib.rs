@@ -4,6 +4,8 @@
 //!
 //! Not for: fetching, parsing HTML beyond the charset prescan, or guessing the language of a page.
 
+#![forbid(unsafe_code)]
+
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
 /// How many leading bytes the `<meta>` prescan looks at (the HTML standard says 1024; old

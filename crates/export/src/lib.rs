@@ -7,6 +7,8 @@
 //! whole ([`AtomicFile`], and a temporary folder for the Markdown tree): a failed or killed
 //! export never leaves half a file at the path readers use.
 
+#![forbid(unsafe_code)]
+
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 

@@ -42,6 +42,8 @@
 //! - [`FakeWayback::shutdown`] closes the listener, so later connections are refused: that is
 //!   how tests simulate the archive's firewall block.
 
+#![forbid(unsafe_code)]
+
 mod cdx;
 mod fixtures;
 mod server;

@@ -22,6 +22,8 @@
 //! page that keeps hundreds of formatting elements with dozens of attributes on the list (each
 //! new formatting tag is compared with all of them): the deadline is for that.
 
+#![forbid(unsafe_code)]
+
 mod char_ref;
 mod markup;
 mod names;

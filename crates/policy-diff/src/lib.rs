@@ -14,7 +14,8 @@
 //!   - [`render_unified`]: a real unified diff that `patch` applies,
 //!   - [`render_json`]: hunks, field changes and counts as JSON,
 //!   - [`render_html`]: one self-contained, escaped HTML page with the timeline and side-by-side
-//!     tables.
+//!     tables;
+//! - [`render`]: the whole `crawler diff` view, a [`Selection`] of changes in one [`Format`].
 //!
 //! What it is not: it has no database access (callers load the versions and pass borrowed
 //! views), does no terminal detection (callers pass `color: bool`), and does no I/O at all — every
@@ -25,6 +26,7 @@
 //! regions only (lines are diffed first, words only inside changed line groups), with time
 //! limits as a safeguard against pathological inputs.
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod changes;
@@ -36,6 +38,7 @@ mod terminal;
 mod testgen;
 mod text;
 mod unified;
+mod view;
 
 pub use changes::{FieldChange, field_changes};
 pub use diff::{Comparison, DiffStats, compare};
@@ -44,6 +47,7 @@ pub use json::render_json;
 pub use terminal::render_terminal;
 pub use text::terminal_safe;
 pub use unified::render_unified;
+pub use view::{Format, Selection, ViewError, render};
 
 use text::{count_words, thousands, ts_date};
 

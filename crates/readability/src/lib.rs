@@ -10,6 +10,8 @@
 //! class clean-up, lazy-image and `<noscript>` image fix-ups, JSON-LD, which the corpus
 //! disabled).
 
+#![forbid(unsafe_code)]
+
 mod dom;
 mod sink;
 

@@ -1,6 +1,7 @@
 //! `crawler bench export`: export time and memory on a generated store, to show that exports
 //! stream (memory does not grow with the number of versions).
 
+use std::io::Write;
 use std::time::Instant;
 
 use store::{
@@ -8,24 +9,37 @@ use store::{
     Store,
 };
 
-use crate::UsageError;
-use crate::cli::BenchExportArgs;
+use crate::{BenchError, current_rss_kib, peak_rss_kib};
 
-pub fn export(args: BenchExportArgs) -> anyhow::Result<()> {
-    if args.versions == 0 {
-        return Err(UsageError("--versions must be positive".into()).into());
+/// What [`export`] measures.
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    /// Versions in the generated store (ten per domain).
+    pub versions: usize,
+}
+
+/// Generates a store of `versions` versions (a note on `progress` when done), exports it as
+/// SQLite and as JSON lines, and writes each export's time and peak memory to `out`.
+pub fn export(
+    options: &ExportOptions,
+    out: &mut dyn Write,
+    progress: &mut dyn Write,
+) -> Result<(), BenchError> {
+    if options.versions == 0 {
+        return Err(BenchError::Usage("--versions must be positive".into()));
     }
-    let dir = tempfile::tempdir()?;
+    let dir = tempfile::tempdir().map_err(BenchError::io("cannot create a temporary folder"))?;
     let db = dir.path().join("bench.sqlite");
     let started = Instant::now();
     let mut store = Store::open(&db)?;
-    generate(&mut store, args.versions)?;
-    eprintln!(
+    generate(&mut store, options.versions)?;
+    writeln!(
+        progress,
         "generated {} versions in {:.1} s",
-        args.versions,
+        options.versions,
         started.elapsed().as_secs_f64()
-    );
-    let rss_before = super::bench::current_rss_kib().unwrap_or(0);
+    )?;
+    let rss_before = current_rss_kib().unwrap_or(0);
     let mut report = Vec::new();
     for format in ["sqlite", "jsonl"] {
         reset_peak_rss();
@@ -42,7 +56,9 @@ pub fn export(args: BenchExportArgs) -> anyhow::Result<()> {
                     .versions
             }
             _ => {
-                let file = std::fs::File::create(dir.path().join("out.jsonl"))?;
+                let path = dir.path().join("out.jsonl");
+                let file = std::fs::File::create(&path)
+                    .map_err(BenchError::io(format!("cannot create {}", path.display())))?;
                 let mut writer = std::io::BufWriter::new(file);
                 export::write_jsonl(&store, &ExportFilter::default(), &mut writer)?
             }
@@ -50,16 +66,17 @@ pub fn export(args: BenchExportArgs) -> anyhow::Result<()> {
         report.push(format!(
             "{format}: {rows} versions in {:.1} s, peak memory {:.1} MB",
             started.elapsed().as_secs_f64(),
-            super::bench::peak_rss_kib().unwrap_or(0) as f64 / 1024.0
+            peak_rss_kib().unwrap_or(0) as f64 / 1024.0
         ));
     }
-    println!(
+    writeln!(
+        out,
         "bench export: {} versions; resident memory before exporting {:.1} MB",
-        args.versions,
+        options.versions,
         rss_before as f64 / 1024.0
-    );
+    )?;
     for line in report {
-        println!("{line}");
+        writeln!(out, "{line}")?;
     }
     Ok(())
 }
@@ -70,7 +87,7 @@ fn reset_peak_rss() {
 }
 
 /// Versions of 1 KB of Markdown with fields, ten per domain, sharing one stored content.
-fn generate(store: &mut Store, versions: usize) -> anyhow::Result<()> {
+fn generate(store: &mut Store, versions: usize) -> Result<(), BenchError> {
     put_bench_content(store)?;
     let mut done = 0;
     let mut domain_index = 0;
@@ -85,7 +102,7 @@ fn generate(store: &mut Store, versions: usize) -> anyhow::Result<()> {
 }
 
 /// The one raw content every generated capture points at.
-pub(super) fn put_bench_content(store: &Store) -> anyhow::Result<()> {
+pub(crate) fn put_bench_content(store: &Store) -> Result<(), BenchError> {
     store.put_content(NewContent {
         sha1: "BENCHCONTENT",
         body: b"<html><body><p>policy</p></body></html>",
@@ -98,12 +115,12 @@ pub(super) fn put_bench_content(store: &Store) -> anyhow::Result<()> {
 /// Gives `domain` `count` versions of about `size` bytes of Markdown each, every one a small
 /// edit of the one before (a changed sentence, an added paragraph), with fields. Needs
 /// [`put_bench_content`] first.
-pub(super) fn fill_domain(
+pub(crate) fn fill_domain(
     store: &mut Store,
     domain: &store::Domain,
     count: usize,
     size: usize,
-) -> anyhow::Result<()> {
+) -> Result<(), BenchError> {
     let fields = r#"{"title":"Privacy","word_count":180,"language":"en","emails":["privacy@example.com"],"practices":[{"practice":"cookies","sentence":"We use cookies."},{"practice":"gdpr","sentence":"GDPR applies."}],"third_parties":[{"name":"Google Analytics","sentence":"We use Google Analytics."}]}"#;
     let name = &domain.name;
     let stamp = |i: usize| format!("{:04}{:02}01000000", 2000 + i / 12, i % 12 + 1);
@@ -177,4 +194,47 @@ pub(super) fn fill_domain(
         .collect();
     store.sync_versions(domain.id, &wanted)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_generated_domain_has_its_versions_in_order() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let mut store = Store::open(&dir.path().join("bench.sqlite")).expect("a store");
+        let domain = store.ensure_domain("bench.example.com").expect("a domain");
+        put_bench_content(&store).expect("the content");
+        fill_domain(&mut store, &domain, 5, 1000).expect("versions");
+        let versions = store.versions(domain.id).expect("versions");
+        assert_eq!(versions.len(), 5);
+        assert!(
+            versions
+                .windows(2)
+                .all(|w| w[0].first_seen < w[1].first_seen)
+        );
+        assert!(versions.iter().all(|v| v.markdown.len() >= 1000));
+        assert!(versions[4].markdown.contains("(revised in version 4)"));
+    }
+
+    #[test]
+    fn a_small_export_reports_both_formats() {
+        let (mut out, mut progress) = (Vec::new(), Vec::new());
+        export(&ExportOptions { versions: 25 }, &mut out, &mut progress).expect("a measurement");
+        let text = String::from_utf8(out).expect("UTF-8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(
+            lines[0].starts_with("bench export: 25 versions; "),
+            "{text}"
+        );
+        assert!(lines[1].starts_with("sqlite: 25 versions in "), "{text}");
+        assert!(lines[2].starts_with("jsonl: 25 versions in "), "{text}");
+        let progress = String::from_utf8(progress).expect("UTF-8");
+        assert!(
+            progress.starts_with("generated 25 versions in "),
+            "{progress}"
+        );
+    }
 }

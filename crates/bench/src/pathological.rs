@@ -1,10 +1,23 @@
 //! `crawler bench pathological`: the converter's time on hostile pages, at growing sizes, to
 //! show that it is linear in the page size whatever the page (or refused early).
 
+use std::io::Write;
 use std::time::{Duration, Instant};
 
-use crate::UsageError;
-use crate::cli::BenchPathologicalArgs;
+use crate::BenchError;
+
+/// What [`pathological`] measures.
+#[derive(Debug, Clone)]
+pub struct PathologicalOptions {
+    /// Page sizes in KiB, smallest first.
+    pub sizes_kib: Vec<usize>,
+    /// Only the page kinds whose name contains one of these (all when empty).
+    pub kind: Vec<String>,
+    /// Conversions per page and size; the fastest counts.
+    pub repeat: u32,
+    /// Time budget of one conversion in seconds.
+    pub budget_secs: f64,
+}
 
 /// A family of generated pages: its name and how to make one of about `size` bytes.
 struct PageKind {
@@ -207,35 +220,40 @@ const KINDS: &[PageKind] = &[
     },
 ];
 
-/// Runs the benchmark: per page kind and size, the time of one conversion.
-pub fn run(args: BenchPathologicalArgs) -> anyhow::Result<()> {
+/// Runs the benchmark: per page kind and size, the time of one conversion, as a table on `out`.
+pub fn pathological(options: &PathologicalOptions, out: &mut dyn Write) -> Result<(), BenchError> {
     let kinds: Vec<&PageKind> = KINDS
         .iter()
         .filter(|kind| {
-            args.kind.is_empty() || args.kind.iter().any(|k| kind.name.contains(k.as_str()))
+            options.kind.is_empty() || options.kind.iter().any(|k| kind.name.contains(k.as_str()))
         })
         .collect();
-    if kinds.is_empty() || args.sizes_kib.is_empty() {
-        return Err(UsageError(format!(
+    if kinds.is_empty() || options.sizes_kib.is_empty() {
+        return Err(BenchError::Usage(format!(
             "nothing to measure: no page kind matches {:?} (kinds: {}) or no size given",
-            args.kind,
+            options.kind,
             KINDS.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
-        ))
-        .into());
+        )));
     }
-    println!(
+    let budget = Duration::try_from_secs_f64(options.budget_secs).map_err(|_| {
+        BenchError::Usage(format!(
+            "--budget-secs must be a positive number of seconds, not {}",
+            options.budget_secs
+        ))
+    })?;
+    writeln!(
+        out,
         "{:<20} {:>9} {:>10} {:>9} {:>7}  outcome",
         "page", "size", "seconds", "MB/s", "ratio"
-    );
-    let budget = Duration::from_secs_f64(args.budget_secs);
+    )?;
     let mut worst_ratio: f64 = 0.0;
     for kind in kinds {
         let mut previous: Option<(usize, f64)> = None;
-        for &kib in &args.sizes_kib {
-            let page = (kind.make)(kib * 1024);
+        for &kib in &options.sizes_kib {
+            let page = (kind.make)(kib.saturating_mul(1024));
             let mut seconds = f64::INFINITY;
             let mut outcome = None;
-            for _ in 0..args.repeat.max(1) {
+            for _ in 0..options.repeat.max(1) {
                 let start = Instant::now();
                 let converted = policy_text::convert_within(
                     page.as_bytes(),
@@ -263,7 +281,8 @@ pub fn run(args: BenchPathologicalArgs) -> anyhow::Result<()> {
                 }
                 Err(error) => format!("refused: {error}"),
             };
-            println!(
+            writeln!(
+                out,
                 "{:<20} {:>9} {:>10.4} {:>9.1} {:>7}  {}",
                 kind.name,
                 page.len(),
@@ -271,10 +290,69 @@ pub fn run(args: BenchPathologicalArgs) -> anyhow::Result<()> {
                 page.len() as f64 / 1e6 / seconds.max(1e-9),
                 ratio.map_or("-".to_owned(), |r| format!("{r:.2}")),
                 described
-            );
+            )?;
             previous = Some((page.len(), seconds));
         }
     }
-    println!("worst time ratio per doubling of size: {worst_ratio:.2} (2 is linear)");
+    writeln!(
+        out,
+        "worst time ratio per doubling of size: {worst_ratio:.2} (2 is linear)"
+    )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_grows_with_the_size_asked() {
+        for kind in KINDS {
+            let (small, large) = ((kind.make)(256 * 1024), (kind.make)(512 * 1024));
+            let growth = large.len().saturating_sub(small.len());
+            assert!(
+                (200 * 1024..=300 * 1024).contains(&growth),
+                "{}: {} then {} bytes",
+                kind.name,
+                small.len(),
+                large.len()
+            );
+        }
+    }
+
+    #[test]
+    fn one_kind_at_two_sizes_makes_a_table() {
+        let options = PathologicalOptions {
+            sizes_kib: vec![4, 8],
+            kind: vec!["nested-div".into()],
+            repeat: 1,
+            budget_secs: 60.0,
+        };
+        let mut out = Vec::new();
+        pathological(&options, &mut out).expect("a table");
+        let text = String::from_utf8(out).expect("UTF-8");
+        // The header, nested-div and nested-divs-text at two sizes each, the summary.
+        assert_eq!(text.lines().count(), 6, "{text}");
+        assert!(text.starts_with("page "), "{text}");
+        assert!(text.contains("\nnested-div "), "{text}");
+        assert!(
+            text.lines()
+                .last()
+                .is_some_and(|l| l.starts_with("worst time ratio"))
+        );
+    }
+
+    #[test]
+    fn no_matching_kind_is_a_usage_error() {
+        let options = PathologicalOptions {
+            sizes_kib: vec![4],
+            kind: vec!["no-such-kind".into()],
+            repeat: 1,
+            budget_secs: 60.0,
+        };
+        assert!(matches!(
+            pathological(&options, &mut Vec::new()),
+            Err(BenchError::Usage(_))
+        ));
+    }
 }

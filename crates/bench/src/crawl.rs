@@ -1,0 +1,313 @@
+//! `crawler bench crawl`: the crawl's cost in archive requests, its wall time against the lower
+//! bound the rate limits set, and its memory, on a generated archive served by `fake-wayback`
+//! in its own process (so the archive's memory is not counted as ours).
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use crate::{BenchError, CpuTime, current_rss_kib, peak_rss_kib};
+
+/// What [`crawl`] measures.
+#[derive(Debug, Clone)]
+pub struct CrawlOptions {
+    /// Domains in the generated archive.
+    pub domains: usize,
+    /// Factor applied to the default rate limits (CDX 24/min, playback 1/s).
+    pub scale: f64,
+    /// Seed of the generator.
+    pub seed: u64,
+    /// Write the generated archive here (kept) instead of a temporary folder.
+    pub keep: Option<PathBuf>,
+    /// The `fake-wayback` binary; by default the one beside the running executable.
+    pub fake_wayback: Option<PathBuf>,
+    /// This process's CPU time so far (`None` where it cannot be read): the crawl's is the
+    /// difference across it.
+    pub cpu_time: fn() -> Option<CpuTime>,
+}
+
+/// Generates an archive (a note on `progress`), serves it with `fake-wayback` in its own
+/// process, crawls it into a temporary store, and writes the crawl's cost to `out`: requests
+/// against their targets, conversions per downloaded capture, wall time against the lower
+/// bound the rate limits set, CPU time, and memory by share of domains done.
+pub fn crawl(
+    options: &CrawlOptions,
+    out: &mut dyn Write,
+    progress: &mut dyn Write,
+) -> Result<(), BenchError> {
+    if options.domains == 0 || options.scale <= 0.0 || options.scale.is_nan() {
+        return Err(BenchError::Usage(
+            "--domains and --scale must be positive".into(),
+        ));
+    }
+    let work = tempfile::tempdir().map_err(BenchError::io("cannot create a temporary folder"))?;
+    let fixtures = options
+        .keep
+        .clone()
+        .unwrap_or_else(|| work.path().join("archive"));
+    let generated = synthetic_archive::write_archive(&fixtures, options.domains, options.seed)
+        .map_err(BenchError::io(format!(
+            "cannot write the generated archive to {}",
+            fixtures.display()
+        )))?;
+    writeln!(
+        progress,
+        "generated {} domains, {} captures ({} policy versions expected) in {}",
+        options.domains,
+        generated.captures,
+        generated.expected_versions,
+        fixtures.display()
+    )?;
+    let binary = match &options.fake_wayback {
+        Some(binary) => binary.clone(),
+        None => beside_current_exe("fake-wayback")?,
+    };
+    let mut server = FakeArchive::start(&binary, &fixtures)?;
+    let archive = wayback::ArchiveConfig {
+        base_url: server.url.clone(),
+        cdx_requests_per_minute: (24.0 * options.scale).round() as u32,
+        playback_requests_per_second: options.scale,
+        contact: "bench@localhost".into(),
+        ..wayback::ArchiveConfig::default()
+    };
+    let client = wayback::WaybackClient::new(archive.clone())?;
+    let store = store::Store::open(&work.path().join("bench.sqlite"))?;
+    let crawler = crawl::Crawler::new(client, store, crawl::CrawlSettings::default());
+    let names = generated.domains;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(BenchError::io("cannot start the async runtime"))?;
+    let mut rss_by_quarter: BTreeMap<u64, u64> = BTreeMap::new();
+    let window = crawl::Window::default();
+    let cpu_before = (options.cpu_time)();
+    let started = Instant::now();
+    let report = runtime.block_on(async {
+        let run = crawler.run(&names, &window);
+        tokio::pin!(run);
+        let mut tick = tokio::time::interval(Duration::from_millis(200));
+        loop {
+            tokio::select! {
+                report = &mut run => break report,
+                _ = tick.tick() => {
+                    let done = crawler.live_counts().domains_done.load(Ordering::Relaxed);
+                    let quarter = (done * 4).div_ceil(names.len() as u64).max(1);
+                    if let Some(rss) = current_rss_kib() {
+                        let peak = rss_by_quarter.entry(quarter).or_insert(0);
+                        *peak = (*peak).max(rss);
+                    }
+                }
+            }
+        }
+    })?;
+    let wall = started.elapsed().as_secs_f64();
+    let cpu = (options.cpu_time)()
+        .zip(cpu_before)
+        .map(|(after, before)| CpuTime {
+            user: after.user.saturating_sub(before.user),
+            system: after.system.saturating_sub(before.system),
+        });
+    server.stop();
+    let conversions = crawler.live_counts().conversions.load(Ordering::Relaxed);
+    let c = report.counts;
+    let versions = c.versions_new.max(1);
+    let cdx_rate = f64::from(archive.cdx_requests_per_minute) / 60.0;
+    let playback_rate = archive.playback_requests_per_second;
+    // With no bursts, n requests at rate r need (n - 1) / r seconds; the pools run in parallel.
+    let bound = ((c.cdx_requests.saturating_sub(1)) as f64 / cdx_rate)
+        .max((c.playback_requests.saturating_sub(1)) as f64 / playback_rate);
+    writeln!(
+        out,
+        "bench crawl: {} domains, {} captures in the archive, scale x{} (CDX {}/min, playback {}/s)",
+        options.domains,
+        generated.captures,
+        options.scale,
+        archive.cdx_requests_per_minute,
+        playback_rate
+    )?;
+    writeln!(
+        out,
+        "versions: {} stored ({} expected by the generator); run {:?}, {} errors",
+        c.versions_new, generated.expected_versions, report.status, c.errors
+    )?;
+    writeln!(
+        out,
+        "CDX requests: {} = {:.2} per domain (target <= 3)",
+        c.cdx_requests,
+        c.cdx_requests as f64 / options.domains as f64
+    )?;
+    writeln!(
+        out,
+        "playback requests: {} = {:.2} per stored version (target <= 1.2)",
+        c.playback_requests,
+        c.playback_requests as f64 / versions as f64
+    )?;
+    writeln!(
+        out,
+        "  of which: {} policy captures downloaded ({} of them new HTML of a text already seen), {} homepage reads and archived-redirect hops",
+        c.captures_fetched,
+        c.captures_fetched.saturating_sub(c.versions_new),
+        c.playback_requests.saturating_sub(c.captures_fetched)
+    )?;
+    writeln!(
+        out,
+        "conversions: {conversions} for {} downloaded captures ({:.2} per downloaded capture)",
+        c.captures_fetched,
+        conversions as f64 / c.captures_fetched.max(1) as f64
+    )?;
+    writeln!(
+        out,
+        "wall time: {wall:.1} s; lower bound from the limits {bound:.1} s; ratio {:.3} (target <= 1.1)",
+        wall / bound.max(f64::EPSILON)
+    )?;
+    match cpu {
+        Some(cpu) => {
+            let total = (cpu.user + cpu.system).as_secs_f64();
+            writeln!(
+                out,
+                "CPU time of the crawl: {total:.2} s (user {:.2} s, system {:.2} s) = {:.1}% of the wall time, {:.2} ms per downloaded capture",
+                cpu.user.as_secs_f64(),
+                cpu.system.as_secs_f64(),
+                100.0 * total / wall.max(f64::EPSILON),
+                1000.0 * total / c.captures_fetched.max(1) as f64
+            )?;
+        }
+        None => writeln!(out, "CPU time of the crawl: unavailable on this platform")?,
+    }
+    let quarters: Vec<String> = rss_by_quarter
+        .iter()
+        .map(|(q, kib)| format!("{}%: {:.1} MB", q * 25, *kib as f64 / 1024.0))
+        .collect();
+    writeln!(
+        out,
+        "peak memory: {:.1} MB (target < 150 MB); by share of domains done: {}",
+        peak_rss_kib().unwrap_or(0) as f64 / 1024.0,
+        quarters.join(", ")
+    )?;
+    Ok(())
+}
+
+/// `fake-wayback` in a child process.
+struct FakeArchive {
+    child: Child,
+    url: String,
+}
+
+/// The executable `name` in the running executable's folder.
+fn beside_current_exe(name: &str) -> Result<PathBuf, BenchError> {
+    std::env::current_exe()
+        .map_err(BenchError::io("cannot find the running executable"))?
+        .parent()
+        .map(|dir| dir.join(name))
+        .filter(|path| path.is_file())
+        .ok_or_else(|| {
+            BenchError::Helper(format!(
+                "the {name} binary is not beside crawler: build it with `cargo build --release --workspace`"
+            ))
+        })
+}
+
+impl FakeArchive {
+    /// Starts `binary` serving `fixtures`, and waits for the address it listens on.
+    fn start(binary: &Path, fixtures: &Path) -> Result<FakeArchive, BenchError> {
+        let mut child = Command::new(binary)
+            .arg("--fixtures")
+            .arg(fixtures)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(BenchError::io(format!("cannot start {}", binary.display())))?;
+        let Some(stdout) = child.stdout.take() else {
+            return Err(BenchError::Helper("no stdout from fake-wayback".into()));
+        };
+        let mut line = String::new();
+        let read = BufReader::new(stdout).read_line(&mut line);
+        let url = line.trim().strip_prefix("listening on ").map(str::to_owned);
+        match (read, url) {
+            (Ok(_), Some(url)) => Ok(FakeArchive { child, url }),
+            (Err(source), _) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                Err(BenchError::Io {
+                    context: "cannot read from fake-wayback".into(),
+                    source,
+                })
+            }
+            (Ok(_), None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                Err(BenchError::Helper(format!(
+                    "fake-wayback did not start: {line:?}"
+                )))
+            }
+        }
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for FakeArchive {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options() -> CrawlOptions {
+        CrawlOptions {
+            domains: 1,
+            scale: 50.0,
+            seed: 1,
+            keep: None,
+            fake_wayback: Some(PathBuf::from("/nonexistent/fake-wayback")),
+            cpu_time: || None,
+        }
+    }
+
+    #[test]
+    fn no_domains_or_no_rate_is_a_usage_error() {
+        for options in [
+            CrawlOptions {
+                domains: 0,
+                ..options()
+            },
+            CrawlOptions {
+                scale: 0.0,
+                ..options()
+            },
+            CrawlOptions {
+                scale: f64::NAN,
+                ..options()
+            },
+        ] {
+            assert!(matches!(
+                crawl(&options, &mut Vec::new(), &mut Vec::new()),
+                Err(BenchError::Usage(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn a_missing_fake_wayback_stops_the_benchmark_after_the_archive_is_written() {
+        let (mut out, mut progress) = (Vec::new(), Vec::new());
+        let error = crawl(&options(), &mut out, &mut progress).expect_err("no fake-wayback");
+        assert!(
+            error
+                .to_string()
+                .starts_with("cannot start /nonexistent/fake-wayback"),
+            "{error}"
+        );
+        assert!(out.is_empty());
+        let progress = String::from_utf8(progress).expect("UTF-8");
+        assert!(progress.starts_with("generated 1 domains, "), "{progress}");
+    }
+}
