@@ -152,6 +152,28 @@ fn a_rebuild_reports_and_repairs_exactly_what_older_tooling_made() {
         marked[1]
     );
 
+    // The version only a newer converter tells apart is shown as a tooling change.
+    let diff = crawler()
+        .arg("--db")
+        .arg(&db)
+        .arg("diff")
+        .arg("tracking101.com")
+        .output()
+        .expect("crawler runs");
+    assert!(diff.status.success(), "{}", text(&diff.stderr));
+    let timeline: Vec<String> = text(&diff.stdout)
+        .lines()
+        .filter(|l| l.starts_with('v') && l.contains(" .. "))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(timeline.len(), 2, "{timeline:?}");
+    assert!(
+        !timeline[0].contains("crawler rebuild")
+            && timeline[1]
+                .ends_with("[found by crawler rebuild: a tooling change, not a policy change]"),
+        "{timeline:#?}"
+    );
+
     // Resumable and idempotent: run again, nothing changes.
     let again = rebuild(&db, &["--json"]);
     assert!(again.status.success(), "{}", text(&again.stderr));

@@ -75,9 +75,16 @@ pub fn view(
     let fields: Vec<Option<fields::PolicyFields>> = versions
         .iter()
         .map(|v| {
-            v.fields
-                .as_deref()
-                .and_then(|f| serde_json::from_str(f).ok())
+            let stored = v.fields.as_deref()?;
+            serde_json::from_str(stored)
+                .inspect_err(|error| {
+                    tracing::warn!(
+                        %error,
+                        "the stored fields of version {} of {domain} are unreadable and left out; `crawler rebuild {domain}` extracts them again",
+                        v.seq
+                    );
+                })
+                .ok()
         })
         .collect();
     // Archive links differ between captures only by their timestamps: compare without them.
@@ -98,6 +105,7 @@ pub fn view(
             title: v.title.as_deref(),
             body,
             fields: f.as_ref(),
+            found_by_rebuild: v.rebuilt == Some(store::Rebuilt::Split),
         })
         .collect();
     policy_diff::render(domain, &views, selection, format, color)

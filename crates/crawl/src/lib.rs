@@ -9,6 +9,8 @@
 //! Not for: HTTP details and rate limits (the `wayback` crate), HTML-to-Markdown (the
 //! `policy-text` crate), SQL (the `store` crate), or printing (the binary).
 
+#![forbid(unsafe_code)]
+
 mod decide;
 mod discover;
 mod discovery;

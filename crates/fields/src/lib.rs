@@ -14,6 +14,7 @@
 //! `tests/labels/dev.toml` for the hand labels and `tests/labels.rs` for the precision and recall
 //! it reaches.
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 /// The extractor's version, recorded with every version's fields. Bump it in the commit that

@@ -28,6 +28,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         title: None,
         body,
         fields: Some(fields),
+        found_by_rebuild: false,
     };
     let old = VersionView {
         valid_until: Some("20200101000000"),

@@ -150,6 +150,7 @@ fn main() {
             title: Some("Privacy Policy"),
             body,
             fields: None,
+            found_by_rebuild: false,
         })
         .collect();
     let avg = bodies.iter().map(String::len).sum::<usize>() / bodies.len();

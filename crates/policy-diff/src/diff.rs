@@ -446,6 +446,7 @@ mod tests {
             title: None,
             body,
             fields: None,
+            found_by_rebuild: false,
         }
     }
 

@@ -261,6 +261,7 @@ mod tests {
                 title: None,
                 body,
                 fields: None,
+                found_by_rebuild: false,
             };
             let (o, n) = (view(1, &old_body), view(2, &new_body));
             let cmp = compare(&o, &n);

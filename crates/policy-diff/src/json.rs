@@ -13,6 +13,7 @@ fn version_json(v: &VersionView) -> Value {
         "valid_until": v.valid_until,
         "url": v.url,
         "title": v.title,
+        "found_by_rebuild": v.found_by_rebuild,
     })
 }
 
@@ -24,7 +25,8 @@ fn line_json(tag: &str, text: &str) -> Value {
 ///
 /// ```json
 /// {
-///   "old": {"seq": 2, "first_seen": "20130110…", "valid_until": "20140929…", "url": "…", "title": "…"},
+///   "old": {"seq": 2, "first_seen": "20130110…", "valid_until": "20140929…", "url": "…", "title": "…",
+///           "found_by_rebuild": false},
 ///   "new": {…},
 ///   "field_changes": [{"field": "stated_date", "old": "2013-01-10", "new": "2014-09-29",
 ///                      "summary": "last updated 2013-01-10 -> 2014-09-29"}],

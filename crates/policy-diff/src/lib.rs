@@ -72,6 +72,10 @@ pub struct VersionView<'a> {
     pub body: &'a str,
     /// The fields extracted from this version, if available.
     pub fields: Option<&'a fields::PolicyFields>,
+    /// Its start was found by `crawler rebuild`: a newer converter tells its text apart from the
+    /// previous version's, which an older one found alike. A tooling change, not a change of
+    /// the policy.
+    pub found_by_rebuild: bool,
 }
 
 /// The word count of a version: `fields.word_count` when the fields are there, else a count of
@@ -117,6 +121,9 @@ pub fn timeline_line(v: &VersionView) -> String {
         line.push_str("  ");
         line.push_str(title);
     }
+    if v.found_by_rebuild {
+        line.push_str("  [found by crawler rebuild: a tooling change, not a policy change]");
+    }
     terminal_safe(line.trim_end(), true)
 }
 
@@ -137,6 +144,7 @@ mod tests {
             title: Some("Privacy Policy"),
             body: "One two three.\n",
             fields: None,
+            found_by_rebuild: false,
         };
         let v4 = VersionView {
             seq: 4,

@@ -152,6 +152,7 @@ mod tests {
             title: Some("Privacy"),
             body,
             fields: None,
+            found_by_rebuild: false,
         }
     }
 

@@ -4,6 +4,8 @@
 //!
 //! Not for: fetching pages, choosing which page is a policy, or extracting fields.
 
+#![forbid(unsafe_code)]
+
 pub mod document;
 mod markdown;
 mod tokens;

@@ -6,6 +6,8 @@
 //! Not for: talking to an archive, converting HTML or deciding what a policy is. Callers pass
 //! in what they found; this crate keeps it, and answers the queries the CLI makes.
 
+#![forbid(unsafe_code)]
+
 mod export;
 mod schema;
 mod texts;

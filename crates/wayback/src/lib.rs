@@ -22,6 +22,8 @@
 //! # Ok(()) }
 //! ```
 
+#![forbid(unsafe_code)]
+
 mod cdx;
 mod client;
 mod config;

@@ -17,6 +17,7 @@ pub fn view<'a>(seq: i64, first_seen: &'a str, body: &'a str) -> VersionView<'a>
         title: Some("Privacy Policy"),
         body,
         fields: None,
+        found_by_rebuild: false,
     }
 }
 
