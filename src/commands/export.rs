@@ -13,7 +13,8 @@ use crate::config::Settings;
 pub fn run(settings: &Settings, args: ExportArgs) -> anyhow::Result<()> {
     let mut domains = Vec::new();
     for domain in &args.domains {
-        domains.push(crawl::normalize_domain(domain).map_err(UsageError)?);
+        domains
+            .push(crawl::normalize_domain(domain).map_err(|error| UsageError(error.to_string()))?);
     }
     let filter = ExportFilter {
         domains,

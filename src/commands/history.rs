@@ -22,7 +22,7 @@ pub struct StoredDomain {
 }
 
 pub fn open_domain(settings: &Settings, input: &str) -> anyhow::Result<StoredDomain> {
-    let name = crawl::normalize_domain(input).map_err(UsageError)?;
+    let name = crawl::normalize_domain(input).map_err(|error| UsageError(error.to_string()))?;
     let db = existing_db(settings)?;
     let store = Store::open_read_only(&db)?;
     let Some(domain) = store.domain(&name)? else {

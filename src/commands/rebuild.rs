@@ -11,10 +11,7 @@ pub fn run(settings: &Settings, args: RebuildArgs) -> anyhow::Result<()> {
     let names = args
         .domains
         .iter()
-        .map(|name| {
-            crawl::normalize_domain(name)
-                .map_err(|message| UsageError(format!("{name:?} is not a domain: {message}")))
-        })
+        .map(|name| crawl::normalize_domain(name).map_err(|error| UsageError(error.to_string())))
         .collect::<Result<Vec<_>, _>>()?;
     let db = settings.crawl.db.clone();
     if !db.exists() {

@@ -11,7 +11,7 @@ use wayback::{Capture, CdxQuery, MatchType, Memento, Timestamp, WaybackError};
 
 use crate::decide::{self, HomepageRead};
 use crate::discovery::{self, match_key};
-use crate::fetch::{digest_check_of, found_url};
+use crate::fetch::digest_check_of;
 use crate::{CrawlError, Crawler, Window};
 
 /// Why a discovery ended without a plan (nothing of it is saved).
@@ -401,7 +401,7 @@ impl Crawler {
             }
         };
         let decoded = memento.text();
-        let found_url = found_url(&memento);
+        let found_url = self.found_url(&memento);
         let keywords = self.settings.keywords.clone();
         let (text, base) = (decoded.text, found_url.clone());
         let links =

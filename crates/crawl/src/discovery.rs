@@ -246,31 +246,57 @@ pub(crate) fn site_of(host: &str) -> String {
     strip_www(&host.trim_end_matches('.').to_ascii_lowercase()).to_owned()
 }
 
+/// A domain as typed that is not one; the message names the input and what to give.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidDomain {
+    /// Not even a URL's host.
+    #[error("{input:?} is not a domain ({detail}); give one like example.com")]
+    Unreadable {
+        /// What was typed.
+        input: String,
+        /// Why it cannot be read.
+        detail: String,
+    },
+    /// An IP address or no host at all.
+    #[error("{input:?} is not a domain name; give one like example.com")]
+    NotAName {
+        /// What was typed.
+        input: String,
+    },
+    /// A single label (`localhost`) or longer than DNS allows.
+    #[error("{input:?} is not a full domain name; give one like example.com")]
+    NotFull {
+        /// What was typed.
+        input: String,
+    },
+}
+
 /// Reads a domain as users type it (`Example.com`, `https://www.example.com/`, `example.com.`)
 /// into its canonical form (`example.com`).
-pub fn normalize_domain(input: &str) -> Result<String, String> {
+pub fn normalize_domain(input: &str) -> Result<String, InvalidDomain> {
     let trimmed = input.trim();
     let with_scheme = if trimmed.contains("://") {
         trimmed.to_owned()
     } else {
         format!("http://{trimmed}")
     };
-    let parsed = url::Url::parse(&with_scheme).map_err(|error| {
-        format!("{input:?} is not a domain ({error}); give one like example.com")
+    let parsed = url::Url::parse(&with_scheme).map_err(|error| InvalidDomain::Unreadable {
+        input: input.to_owned(),
+        detail: error.to_string(),
     })?;
     let host = match parsed.host() {
         Some(url::Host::Domain(host)) => host.to_owned(),
         _ => {
-            return Err(format!(
-                "{input:?} is not a domain name; give one like example.com"
-            ));
+            return Err(InvalidDomain::NotAName {
+                input: input.to_owned(),
+            });
         }
     };
     let host = site_of(&host);
     if !host.contains('.') || host.len() > 253 {
-        return Err(format!(
-            "{input:?} is not a full domain name; give one like example.com"
-        ));
+        return Err(InvalidDomain::NotFull {
+            input: input.to_owned(),
+        });
     }
     Ok(host)
 }
@@ -492,10 +518,16 @@ mod tests {
             normalize_domain("shop.example.co.uk").as_deref(),
             Ok("shop.example.co.uk")
         );
-        assert!(normalize_domain("localhost").is_err());
-        assert!(normalize_domain("http://127.0.0.1/").is_err());
+        assert!(matches!(
+            normalize_domain("localhost"),
+            Err(InvalidDomain::NotFull { .. })
+        ));
+        assert!(matches!(
+            normalize_domain("http://127.0.0.1/"),
+            Err(InvalidDomain::NotAName { .. })
+        ));
         let error = normalize_domain("exa mple.com").expect_err("space");
-        assert!(error.contains("exa mple.com"), "{error}");
+        assert!(error.to_string().contains("exa mple.com"), "{error}");
     }
 
     #[test]

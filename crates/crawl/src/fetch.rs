@@ -132,7 +132,7 @@ impl Crawler {
                 return Ok(Fetched::Failed);
             }
         };
-        let found = found_url(&memento);
+        let found = self.found_url(&memento);
         // The conversion decodes the body once, off the async threads, and names the charset
         // it used; only a page that is not converted is decoded here for it.
         let (charset, text) = if (200..300).contains(&memento.status) {
@@ -281,25 +281,6 @@ impl Crawler {
     }
 }
 
-pub(crate) fn found_url(memento: &Memento) -> String {
-    memento
-        .captured_url()
-        .map(str::to_owned)
-        .or_else(|| {
-            memento
-                .redirects
-                .last()
-                .and_then(|r| original_from_playback(&r.to))
-        })
-        .unwrap_or_else(|| memento.original_url.clone())
-}
-
-/// `http://x.com/a` from `https://archive/web/20100101000000id_/http://x.com/a`.
-fn original_from_playback(url: &str) -> Option<String> {
-    let at = url.find("id_/")?;
-    Some(url[at + 4..].to_owned())
-}
-
 /// How a memento's bytes compare with the CDX digest of the capture asked for; `Redirected`
 /// when the archive led to another capture (see [`Crawler::verify`] for checking that one).
 pub(crate) fn digest_check_of(memento: &Memento) -> DigestCheck {
@@ -338,6 +319,19 @@ impl Verdict {
 }
 
 impl Crawler {
+    /// The URL a memento's bytes were captured from: the archive's `Link rel="original"`,
+    /// else the original URL of the last playback redirect, else the URL asked for.
+    pub(crate) fn found_url(&self, memento: &Memento) -> String {
+        memento
+            .captured_url()
+            .map(str::to_owned)
+            .or_else(|| {
+                let last = memento.redirects.last()?;
+                Some(self.client.playback_address(&last.to)?.original)
+            })
+            .unwrap_or_else(|| memento.original_url.clone())
+    }
+
     /// Compares a memento's bytes with the CDX digest of the capture asked for or, when the
     /// archive led to another capture that the store lists (a moved policy's own captures),
     /// with that capture's digest. `Redirected`: led to a capture the store does not list.
@@ -349,7 +343,7 @@ impl Crawler {
         };
         let (check, expected) = match digest_check_of(memento) {
             DigestCheck::Redirected => {
-                let landed = found_url(memento);
+                let landed = self.found_url(memento);
                 let listed =
                     self.with_store(|s| s.listed_digest(domain.id, &landed, &memento.timestamp))?;
                 match listed {

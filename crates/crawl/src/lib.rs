@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use store::{RunCounts, RunStatus, Store, StoreError};
 use wayback::WaybackClient;
 
-pub use discovery::{Keywords, normalize_domain};
+pub use discovery::{InvalidDomain, Keywords, normalize_domain};
 pub use rebuild::{DomainRebuild, RebuildReport, rebuild};
 
 /// Crawl settings (`[crawl]` in the configuration file).
