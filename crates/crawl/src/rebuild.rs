@@ -199,7 +199,13 @@ fn derive_domain(
                     templated: text.templated,
                 },
             );
-            observations.push(observation(capture, hash, text));
+            observations.push(observation(
+                capture,
+                hash,
+                &text.key,
+                text.title.as_ref(),
+                Some(&text.converter),
+            ));
         }
         if differs || restamped || (update.text.is_none() && capture.note != update.note) {
             updates.push(update);
@@ -235,16 +241,13 @@ fn keep_stored(
     };
     if let Some(text) = store.text(key)? {
         texts.insert(key.clone(), text);
-        observations.push(Observation {
-            capture_id: capture.capture_id,
-            timestamp: capture.found_timestamp.clone(),
-            url: capture.found_url.clone(),
-            text_hash: hash.clone(),
-            content_sha1: capture.content_sha1.clone(),
-            text_key: Some(key.clone()),
-            title: capture.title.clone(),
-            converter: capture.converter.clone(),
-        });
+        observations.push(observation(
+            capture,
+            hash,
+            key,
+            capture.title.as_ref(),
+            capture.converter.as_ref(),
+        ));
     }
     Ok(())
 }
@@ -254,16 +257,23 @@ fn counts_for_versions(capture: &ConvertedCapture, settings: &CrawlSettings) -> 
     settings.accept_digest_mismatch || capture.digest_check != Some(DigestCheck::Mismatch)
 }
 
-fn observation(capture: &ConvertedCapture, hash: &str, text: &store::TextRecord) -> Observation {
+/// The observation a capture's (new or kept) text makes.
+fn observation(
+    capture: &ConvertedCapture,
+    hash: &str,
+    key: &str,
+    title: Option<&String>,
+    converter: Option<&String>,
+) -> Observation {
     Observation {
         capture_id: capture.capture_id,
         timestamp: capture.found_timestamp.clone(),
         url: capture.found_url.clone(),
         text_hash: hash.to_owned(),
         content_sha1: capture.content_sha1.clone(),
-        text_key: Some(text.key.clone()),
-        title: text.title.clone(),
-        converter: Some(text.converter.clone()),
+        text_key: Some(key.to_owned()),
+        title: title.cloned(),
+        converter: converter.cloned(),
     }
 }
 

@@ -66,19 +66,26 @@ fn text(key: &str, body: &str) -> TextRecord {
     }
 }
 
-#[test]
-fn a_converted_capture_keeps_its_text_once_for_every_capture_of_it() {
+/// A store with two pending policy captures of example.com/privacy (2010 and 2011) with these
+/// CDX digests.
+fn two_pending_captures(digests: [&str; 2]) -> (Store, Domain, Vec<PendingCapture>) {
     let mut store = Store::open_in_memory().expect("store");
     let domain = store.ensure_domain("example.com").expect("domain");
     let plan = Plan {
         captures: vec![
-            policy("http://example.com/privacy", "20100101000000", "A"),
-            policy("http://example.com/privacy", "20110101000000", "A"),
+            policy("http://example.com/privacy", "20100101000000", digests[0]),
+            policy("http://example.com/privacy", "20110101000000", digests[1]),
         ],
         ..Plan::default()
     };
     store.save_plan(domain.id, None, &plan).expect("plan");
     let pending = store.pending_policy_captures(domain.id).expect("pending");
+    (store, domain, pending)
+}
+
+#[test]
+fn a_converted_capture_keeps_its_text_once_for_every_capture_of_it() {
+    let (mut store, domain, pending) = two_pending_captures(["A", "A"]);
     put(&store, "SHA");
     let first = fetched("SHA", "http://example.com/privacy", "20100101000000", "T1");
     store
@@ -131,17 +138,7 @@ fn a_converted_capture_keeps_its_text_once_for_every_capture_of_it() {
 
 #[test]
 fn a_rebuild_marks_what_it_changed_and_a_crawl_keeps_the_marks() {
-    let mut store = Store::open_in_memory().expect("store");
-    let domain = store.ensure_domain("example.com").expect("domain");
-    let plan = Plan {
-        captures: vec![
-            policy("http://example.com/privacy", "20100101000000", "A"),
-            policy("http://example.com/privacy", "20110101000000", "B"),
-        ],
-        ..Plan::default()
-    };
-    store.save_plan(domain.id, None, &plan).expect("plan");
-    let pending = store.pending_policy_captures(domain.id).expect("pending");
+    let (mut store, domain, pending) = two_pending_captures(["A", "B"]);
     for (capture, ts) in pending.iter().zip(["20100101000000", "20110101000000"]) {
         put(&store, &format!("S{ts}"));
         let result = fetched(&format!("S{ts}"), "http://example.com/privacy", ts, "T1");
@@ -360,17 +357,7 @@ fn contents_round_trip_compressed_and_digests_are_reused() {
 
 #[test]
 fn failures_are_retried_or_given_up_and_show_in_the_status() {
-    let mut store = Store::open_in_memory().expect("store");
-    let domain = store.ensure_domain("example.com").expect("domain");
-    let plan = Plan {
-        captures: vec![
-            policy("http://example.com/privacy", "20100101000000", "A"),
-            policy("http://example.com/privacy", "20110101000000", "B"),
-        ],
-        ..Plan::default()
-    };
-    store.save_plan(domain.id, None, &plan).expect("plan");
-    let pending = store.pending_policy_captures(domain.id).expect("pending");
+    let (mut store, domain, pending) = two_pending_captures(["A", "B"]);
     store
         .capture_failed(pending[0].id, "reset", true)
         .expect("retry");

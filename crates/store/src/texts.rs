@@ -115,13 +115,8 @@ impl Store {
         result: &FetchResult,
         text: &TextRecord,
     ) -> Result<()> {
-        put_text(&self.conn, text)?;
         self.capture_fetched(capture_id, result)?;
-        self.conn.execute(
-            "UPDATE captures SET text_key = ?2, title = ?3, converter = ?4 WHERE id = ?1",
-            params![capture_id, text.key, text.title, text.converter],
-        )?;
-        Ok(())
+        self.keep_capture_text(capture_id, text)
     }
 
     /// A text some capture of the same content at the same URL was given by `converter`: the
