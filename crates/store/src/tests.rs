@@ -85,7 +85,7 @@ fn two_pending_captures(digests: [&str; 2]) -> (Store, Domain, Vec<PendingCaptur
 
 #[test]
 fn a_converted_capture_keeps_its_text_once_for_every_capture_of_it() {
-    let (mut store, domain, pending) = two_pending_captures(["A", "A"]);
+    let (store, domain, pending) = two_pending_captures(["A", "A"]);
     put(&store, "SHA");
     let first = fetched("SHA", "http://example.com/privacy", "20100101000000", "T1");
     store
@@ -357,7 +357,7 @@ fn contents_round_trip_compressed_and_digests_are_reused() {
 
 #[test]
 fn failures_are_retried_or_given_up_and_show_in_the_status() {
-    let (mut store, domain, pending) = two_pending_captures(["A", "B"]);
+    let (store, domain, pending) = two_pending_captures(["A", "B"]);
     store
         .capture_failed(pending[0].id, "reset", true)
         .expect("retry");
