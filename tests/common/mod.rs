@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // Each test binary uses its own part of this module.
 
+pub mod corpus_archive;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -118,4 +120,43 @@ pub fn dump(db: &Path) -> String {
     let mut out = Vec::new();
     store.write_canonical_dump(&mut out).expect("dump");
     String::from_utf8(out).expect("utf-8")
+}
+
+/// Crawls the domains listed in `domains_file` from `archive` into `db` with the fast limits of
+/// [`crawl_demo`]; panics unless it succeeds.
+pub fn crawl_domains(archive: &Archive, dir: &Path, db: &Path, domains_file: &Path) {
+    let config = dir.join("fast-crawl.toml");
+    std::fs::write(
+        &config,
+        "[archive]\ncdx_requests_per_minute = 6000\nplayback_requests_per_second = 200.0\nretry_base_delay = 0.02\n",
+    )
+    .expect("write config");
+    let output = crawler()
+        .arg("--config")
+        .arg(&config)
+        .arg("--archive")
+        .arg(archive.url())
+        .arg("--db")
+        .arg(db)
+        .arg("crawl")
+        .arg("--domains-file")
+        .arg(domains_file)
+        .output()
+        .expect("crawler runs");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+}
+
+/// `crawler export --format markdown --out out` of `db`; panics unless it succeeds.
+pub fn export_markdown(db: &Path, out: &Path) {
+    let output = crawler()
+        .arg("--db")
+        .arg(db)
+        .arg("export")
+        .arg("--format")
+        .arg("markdown")
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("crawler runs");
+    assert!(output.status.success(), "{}", text(&output.stderr));
 }
