@@ -184,10 +184,10 @@ fn negative_findings(db: &Path) -> Vec<String> {
         }
         // Whatever discovery records, it never settles on a third party's policy.
         for decision in store.decisions(record.id).expect("decisions") {
-            if let Some(url) = &decision.policy_url {
-                if links.contains(&url.as_str()) || !on_site(url, domain) {
-                    findings.push(format!("{domain}: chose {url}"));
-                }
+            if let Some(url) = &decision.policy_url
+                && (links.contains(&url.as_str()) || !on_site(url, domain))
+            {
+                findings.push(format!("{domain}: chose {url}"));
             }
         }
     }
