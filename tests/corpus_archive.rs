@@ -10,6 +10,9 @@ use std::path::Path;
 use common::corpus_archive::{CorpusPair, OFF_SITE, ON_SITE, corpus_archive, corpus_pairs};
 use common::{Archive, crawl_domains, export_markdown};
 
+/// Per domain, the relation of each stored version.
+type Relations = BTreeMap<String, Vec<Option<store::Relation>>>;
+
 /// How one pair came out of the export.
 #[derive(Debug, PartialEq, Eq)]
 enum Outcome {
@@ -19,8 +22,8 @@ enum Outcome {
 }
 
 /// Crawls the corpus archive, exports it and compares each pair's exported file with its
-/// published `.md`.
-fn crawl_and_compare() -> BTreeMap<String, Outcome> {
+/// published `.md`; also gives where each domain's versions say their policy lived.
+fn crawl_and_compare() -> (BTreeMap<String, Outcome>, Relations) {
     let pairs = corpus_pairs();
     assert_eq!(pairs.len(), 18, "the 18 dev pairs");
     let archive = Archive::serving(corpus_archive(&pairs));
@@ -31,10 +34,26 @@ fn crawl_and_compare() -> BTreeMap<String, Outcome> {
     crawl_domains(&archive, dir.path(), &db, &domains);
     let out = dir.path().join("tree");
     export_markdown(&db, &out);
-    pairs
+    let store = store::Store::open_read_only(&db).expect("store opens");
+    let relations = pairs
+        .iter()
+        .map(|pair| {
+            let domain = store
+                .domain(&pair.domain)
+                .expect("query")
+                .expect("the domain is stored");
+            let versions = store.versions(domain.id).expect("versions");
+            (
+                pair.domain.clone(),
+                versions.iter().map(|v| v.relation).collect(),
+            )
+        })
+        .collect();
+    let outcomes = pairs
         .iter()
         .map(|pair| (pair.domain.clone(), compare(&out, pair)))
-        .collect()
+        .collect();
+    (outcomes, relations)
 }
 
 fn compare(out: &Path, pair: &CorpusPair) -> Outcome {
@@ -74,38 +93,26 @@ fn report(outcomes: &BTreeMap<String, Outcome>) -> String {
 }
 
 #[test]
-#[ignore = "issue 14: off-site policies"]
 fn all_eighteen_pairs_are_reproduced_byte_for_byte() {
-    let outcomes = crawl_and_compare();
+    let (outcomes, relations) = crawl_and_compare();
     let identical = outcomes
         .values()
         .filter(|o| **o == Outcome::Identical)
         .count();
     assert_eq!(identical, 18, "{}", report(&outcomes));
-}
-
-#[test]
-fn the_thirteen_on_site_pairs_are_reproduced_byte_for_byte() {
-    let outcomes = crawl_and_compare();
-    assert_eq!(outcomes.len(), 18);
+    // Each version says where its policy lived.
     for domain in ON_SITE {
         assert_eq!(
-            outcomes.get(domain),
-            Some(&Outcome::Identical),
-            "{domain} must be reproduced byte for byte:\n{}",
-            report(&outcomes)
+            relations[domain],
+            [Some(store::Relation::SameSite)],
+            "{domain}"
         );
     }
-    // Today's crawl follows no off-site link, so these five have no file; once issue 14 lands
-    // they are identical. Either way, never a file that differs from the corpus.
     for domain in OFF_SITE {
-        assert!(
-            matches!(
-                outcomes.get(domain),
-                Some(Outcome::Missing | Outcome::Identical)
-            ),
-            "{domain} (off-site policy):\n{}",
-            report(&outcomes)
+        assert_eq!(
+            relations[domain],
+            [Some(store::Relation::LinkedOffsite)],
+            "{domain}"
         );
     }
 }

@@ -291,7 +291,6 @@ fn the_sites_own_policy_beats_a_third_party_link_beside_it() {
 }
 
 #[test]
-#[ignore = "issue 14"]
 fn a_parent_groups_policy_linked_from_the_sites_own_footer_is_followed() {
     let (_dir, db) = crawl(load());
     let store = Store::open_read_only(&db).expect("store opens");

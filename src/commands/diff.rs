@@ -106,6 +106,7 @@ pub fn view(
             body,
             fields: f.as_ref(),
             found_by_rebuild: v.rebuilt == Some(store::Rebuilt::Split),
+            relation: v.relation.map(store::Relation::as_str),
         })
         .collect();
     policy_diff::render(domain, &views, selection, format, color)

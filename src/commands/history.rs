@@ -70,12 +70,12 @@ pub fn history(settings: &Settings, args: HistoryArgs) -> anyhow::Result<()> {
         return Ok(());
     }
     println!(
-        "{:>3}  {:<10}  {:<10}  {:>8}  {:>7}  {:<45}  title",
-        "#", "from", "until", "captures", "size", "url"
+        "{:>3}  {:<10}  {:<10}  {:>8}  {:>7}  {:<45}  {:<14}  title",
+        "#", "from", "until", "captures", "size", "url", "where"
     );
     for version in &versions {
         println!(
-            "{:>3}  {:<10}  {:<10}  {:>8}  {:>7}  {:<45}  {}",
+            "{:>3}  {:<10}  {:<10}  {:>8}  {:>7}  {:<45}  {:<14}  {}",
             version.seq,
             date(&version.first_seen),
             version
@@ -85,6 +85,7 @@ pub fn history(settings: &Settings, args: HistoryArgs) -> anyhow::Result<()> {
             version.capture_count,
             version.markdown.len(),
             terminal_safe(&version.url, true),
+            version.relation.map_or("-", store::Relation::as_str),
             terminal_safe(version.title.as_deref().unwrap_or("-"), true)
         );
     }

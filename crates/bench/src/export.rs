@@ -189,6 +189,8 @@ pub(crate) fn fill_domain(
                 fields: Some(fields.to_owned()),
                 converter: Some(policy_text::CONVERTER_VERSION.to_owned()),
                 fields_version: Some(fields::VERSION.to_owned()),
+                policy_host: Some("bench.example.com".to_owned()),
+                relation: Some(store::Relation::SameSite),
             }
         })
         .collect();

@@ -113,6 +113,12 @@ pub(crate) fn link_hit<'a>(span: &Span, read: &'a HomepageRead) -> Option<&'a Po
         .find(|link| match_key(&link.url).is_some_and(|key| span.keys.contains(&key)))
 }
 
+/// Whether a homepage read links `url` as a policy (by match key).
+pub(crate) fn links_to(read: &HomepageRead, url: &str) -> bool {
+    let key = match_key(url);
+    key.is_some() && read.links.iter().any(|link| match_key(&link.url) == key)
+}
+
 /// The span's key when it has only one and that one is confirmed.
 fn only_confirmed<'a>(span: &'a Span, confirmed: &BTreeSet<String>) -> Option<&'a String> {
     match span.keys.as_slice() {
@@ -153,6 +159,7 @@ pub(crate) fn decide(
         link_text: None,
         score: None,
         candidates: span.keys.iter().filter_map(|k| url_of(k)).collect(),
+        note: None,
     };
     if let Some(only) = only_confirmed(span, confirmed) {
         decision.policy_url = url_of(only);
@@ -227,29 +234,190 @@ pub(crate) fn unlisted_samples<'a>(
     samples.iter().rev().take(2).collect()
 }
 
-/// The best policy link of a homepage read that stays on the site: on the domain, or on a
-/// host of one of its aliases.
-pub(crate) fn unlisted_link<'a>(
+/// The homepage link to follow when no candidate URL was chosen, and the links refused.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct UnlistedChoice<'a> {
+    /// The link to list, if any: the best one on the site (the domain or an alias), else the
+    /// best off-site one that [`offsite_refusal`] lets through.
+    pub(crate) link: Option<&'a PolicyLink>,
+    /// Whether that link leaves the site.
+    pub(crate) offsite: bool,
+    /// Off-site links refused, with why (for the decision trail).
+    pub(crate) refused: Vec<(&'a PolicyLink, String)>,
+}
+
+/// Chooses the policy link of a homepage read when no candidate URL was chosen. A link on the
+/// site beats any off-site one; an off-site link is taken only when it reads as the site's own
+/// policy ([`offsite_refusal`]).
+pub(crate) fn unlisted_choice<'a>(
     read: &'a HomepageRead,
     domain: &str,
     aliases: &[Alias],
-) -> Option<&'a PolicyLink> {
-    read.links.iter().find(|link| {
+    keywords: &Keywords,
+) -> UnlistedChoice<'a> {
+    let on_site = |link: &PolicyLink| {
         host_of(&link.url).is_some_and(|host| {
             discovery::host_in_domain(&host, domain)
                 || aliases
                     .iter()
                     .any(|a| discovery::host_in_domain(&host, &a.host))
         })
-    })
+    };
+    if let Some(link) = read.links.iter().find(|link| on_site(link)) {
+        return UnlistedChoice {
+            link: Some(link),
+            offsite: false,
+            refused: Vec::new(),
+        };
+    }
+    let mut refused = Vec::new();
+    for link in &read.links {
+        match offsite_refusal(link, keywords) {
+            None => {
+                return UnlistedChoice {
+                    link: Some(link),
+                    offsite: true,
+                    refused,
+                };
+            }
+            Some(why) => refused.push((link, why)),
+        }
+    }
+    UnlistedChoice {
+        link: None,
+        offsite: false,
+        refused,
+    }
+}
+
+/// Why an off-site homepage link is not the site's own policy (`None`: it is). A site that
+/// keeps its policy elsewhere (a parent company, a sister site, a registrar's parked page, a
+/// policy generator) links it as its policy, with nothing but a policy name as its text; a
+/// link to a third party's policy names the third party, sits beside its name ("Hosted by
+/// Wix — Privacy"), or leads to a tool (an opt-out, a share button).
+pub(crate) fn offsite_refusal(link: &PolicyLink, keywords: &Keywords) -> Option<String> {
+    let text = discovery::collapse_whitespace(&link.text).to_lowercase();
+    let text = text.trim_matches(|c: char| !c.is_alphanumeric());
+    if text.is_empty() {
+        return Some("an off-site link with no text".to_owned());
+    }
+    if !keywords.link_texts.iter().any(|k| k == text) {
+        return Some(format!(
+            "an off-site link whose text names more than a policy ({:?})",
+            link.text
+        ));
+    }
+    let Ok(url) = url::Url::parse(&link.url) else {
+        return Some("an off-site link that is not a URL".to_owned());
+    };
+    let path = format!(
+        "{}{}?{}",
+        url.host_str().unwrap_or(""),
+        url.path(),
+        url.query().unwrap_or("")
+    )
+    .to_lowercase();
+    const TOOLS: [&str; 8] = [
+        "optout",
+        "opt-out",
+        "opt_out",
+        "share",
+        "intent/",
+        "choices",
+        "unsubscribe",
+        "consent",
+    ];
+    if let Some(tool) = TOOLS.iter().find(|t| path.contains(*t)) {
+        return Some(format!(
+            "an off-site tool, not a policy (its URL has {tool:?})"
+        ));
+    }
+    if let Some(owner) = url.host_str().and_then(owner_label) {
+        if link
+            .embeds
+            .iter()
+            .filter_map(|host| owner_label(host))
+            .any(|embedded| embedded == owner)
+        {
+            return Some(format!(
+                "an off-site link beside its owner's embed (a map, a video, a widget from {})",
+                url.host_str().unwrap_or_default()
+            ));
+        }
+        if letters(&link.container).contains(&owner) {
+            return Some(format!(
+                "an off-site link inside its owner's widget ({:?})",
+                link.container
+            ));
+        }
+        if letters(&link.context).contains(&owner) && uses_a_service(&link.context) {
+            return Some(format!(
+                "an off-site link beside a service of its owner ({:?} next to {:?})",
+                link.text, link.context
+            ));
+        }
+    }
+    None
+}
+
+/// Whether text says the page uses a service ("Hosted by Wix", "Share via AddThis",
+/// "This site uses Google Analytics", "Cookies by Cookiebot"), rather than that it belongs to
+/// someone ("A Harbour Media Group publication", "© 2018 Example Corp").
+fn uses_a_service(context: &str) -> bool {
+    const SERVICE: [&str; 14] = [
+        "hosted",
+        "powered",
+        "built with",
+        "made with",
+        "created with",
+        "provided by",
+        "served by",
+        "uses",
+        "using",
+        "via",
+        "share",
+        "cookies by",
+        "consent",
+        "payments by",
+    ];
+    let context = context.to_lowercase();
+    SERVICE.iter().any(|word| context.contains(word))
+}
+
+/// The name a host's owner goes by: the label before the public suffix (`wix` for
+/// `www.wix.com`, `bbc` for `www.bbc.co.uk`), when it is long enough to mean something.
+fn owner_label(host: &str) -> Option<String> {
+    let labels: Vec<&str> = host.trim_end_matches('.').split('.').collect();
+    let n = labels.len();
+    if n < 2 {
+        return None;
+    }
+    // `co.uk`, `com.au`, `org.br`...: a short second-level label under a country code.
+    let owner = if n >= 3 && labels[n - 1].len() == 2 && labels[n - 2].len() <= 3 {
+        labels[n - 3]
+    } else {
+        labels[n - 2]
+    };
+    let owner = letters(owner);
+    (owner.len() >= 3).then_some(owner)
+}
+
+/// Lowercase letters and digits only (`GoDaddy.com` → `godaddycom`).
+fn letters(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// The decision for an unlisted policy link, from the listing of its URL (`rows`, oldest
-/// first); `None` when the archive has no page capture of it.
+/// first); `None` when the archive has no page capture of it. `note` says why an off-site
+/// link was taken.
 pub(crate) fn unlisted_decision(
     read: &HomepageRead,
     link: &PolicyLink,
     rows: &[Capture],
+    note: Option<String>,
 ) -> Option<Decision> {
     let (first, last) = (rows.first()?, rows.last()?);
     Some(Decision {
@@ -262,6 +430,52 @@ pub(crate) fn unlisted_decision(
         link_text: Some(link.text.clone()),
         score: Some(link.score),
         candidates: vec![first.original.clone()],
+        note,
+    })
+}
+
+/// The decision trail of a followed link the archive holds no page capture of: no policy.
+pub(crate) fn unarchived_decision(read: &HomepageRead, link: &PolicyLink) -> Decision {
+    Decision {
+        period_start: read.found_timestamp.clone(),
+        period_end: read.found_timestamp.clone(),
+        policy_url: None,
+        method: DecisionMethod::None,
+        homepage_url: Some(read.found_url.clone()),
+        homepage_timestamp: Some(read.found_timestamp.clone()),
+        link_text: Some(link.text.clone()),
+        score: Some(link.score),
+        candidates: vec![link.url.clone()],
+        note: Some(format!(
+            "{}: linked as the policy, but the archive holds no page capture of it",
+            link.url
+        )),
+    }
+}
+
+/// The decision trail of a homepage read whose off-site policy links were all refused: no
+/// policy, and why each link is not the site's.
+pub(crate) fn refusal_decision(
+    read: &HomepageRead,
+    refused: &[(&PolicyLink, String)],
+) -> Option<Decision> {
+    let (best, _) = refused.first()?;
+    let note = refused
+        .iter()
+        .map(|(link, why)| format!("{}: {why}", link.url))
+        .collect::<Vec<_>>()
+        .join("; ");
+    Some(Decision {
+        period_start: read.found_timestamp.clone(),
+        period_end: read.found_timestamp.clone(),
+        policy_url: None,
+        method: DecisionMethod::None,
+        homepage_url: Some(read.found_url.clone()),
+        homepage_timestamp: Some(read.found_timestamp.clone()),
+        link_text: Some(best.text.clone()),
+        score: Some(best.score),
+        candidates: refused.iter().map(|(link, _)| link.url.clone()).collect(),
+        note: Some(format!("refused: {note}")),
     })
 }
 
@@ -293,10 +507,17 @@ mod tests {
     }
 
     fn link(url: &str, text: &str, score: f64) -> PolicyLink {
+        beside(url, text, score, "")
+    }
+
+    fn beside(url: &str, text: &str, score: f64, context: &str) -> PolicyLink {
         PolicyLink {
             url: url.into(),
             text: text.into(),
             score,
+            context: context.into(),
+            container: String::new(),
+            embeds: Vec::new(),
         }
     }
 
@@ -595,24 +816,48 @@ mod tests {
                 link("http://help.a.com/legal", "Privacy", 9.0),
             ],
         );
-        let on_domain = unlisted_link(&page, "a.com", &[]).map(|l| l.url.as_str());
-        assert_eq!(on_domain, Some("http://help.a.com/legal"));
-        let with_alias =
-            unlisted_link(&page, "a.com", &[alias("b-brand.com")]).map(|l| l.url.as_str());
-        assert_eq!(with_alias, Some("http://b-brand.com/legal"));
+        let keywords = Keywords::default();
+        let choose = |page: &HomepageRead, aliases: &[Alias]| {
+            let choice = unlisted_choice(page, "a.com", aliases, &keywords);
+            (choice.link.map(|l| l.url.clone()), choice.offsite)
+        };
+        // A link on the site beats off-site ones of any strength.
+        assert_eq!(
+            choose(&page, &[]),
+            (Some("http://help.a.com/legal".to_owned()), false)
+        );
+        assert_eq!(
+            choose(&page, &[alias("b-brand.com")]),
+            (Some("http://b-brand.com/legal".to_owned()), false)
+        );
+        // With none on the site, an off-site link that reads as the site's policy is taken.
         let offsite = read(
             "20140101000000",
-            vec![link("http://tracker.example/privacy", "Privacy", 12.0)],
+            vec![
+                link(
+                    "https://www.google.com/policies/privacy/",
+                    "Google Privacy Policy",
+                    8.0,
+                ),
+                link("http://www.linkup.com/privacy", "Privacy", 12.0),
+            ],
         );
-        assert_eq!(unlisted_link(&offsite, "a.com", &[]), None);
+        let choice = unlisted_choice(&offsite, "a.com", &[], &keywords);
+        assert_eq!(
+            choice.link.map(|l| l.url.as_str()),
+            Some("http://www.linkup.com/privacy")
+        );
+        assert!(choice.offsite);
+        assert_eq!(choice.refused.len(), 1);
+        assert!(choice.refused[0].1.contains("names more than a policy"));
 
         let chosen = link("http://help.a.com/legal", "Privacy", 9.0);
-        assert_eq!(unlisted_decision(&page, &chosen, &[]), None);
+        assert_eq!(unlisted_decision(&page, &chosen, &[], None), None);
         let rows = [
             row("http://help.a.com/legal", "20100101000000", 200),
             row("http://help.a.com/legal/", "20150101000000", 200),
         ];
-        let decision = unlisted_decision(&page, &chosen, &rows).expect("rows were listed");
+        let decision = unlisted_decision(&page, &chosen, &rows, None).expect("rows were listed");
         assert_eq!(decision.method, DecisionMethod::HomepageLink);
         assert_eq!(
             decision.policy_url.as_deref(),
@@ -629,6 +874,142 @@ mod tests {
             Some("20140101000000")
         );
         assert_eq!(decision.candidates, ["http://help.a.com/legal"]);
+    }
+
+    #[test]
+    fn an_offsite_link_is_the_sites_policy_only_when_it_reads_as_one() {
+        let keywords = Keywords::default();
+        let refusal = |url: &str, text: &str, context: &str| {
+            offsite_refusal(&beside(url, text, 12.0, context), &keywords)
+        };
+        // What the corpus's sites linked: a registrar's parked page, a rebrand, a generator.
+        for (url, text) in [
+            (
+                "https://www.godaddy.com/agreements/ShowDoc.aspx?pageid=privacy_parkedpage",
+                "Privacy Policy",
+            ),
+            ("https://www.hover.com/privacy?source=expired", "Privacy"),
+            ("http://www.linkup.com/privacy", "Privacy Policy"),
+            (
+                "http://privacypolicy.news/privacy-policy.html",
+                "privacy policy.",
+            ),
+            ("http://2healthinsurance.net/privacy-policy", "Datenschutz"),
+        ] {
+            assert_eq!(
+                refusal(url, text, "© 2013 | About | Contact"),
+                None,
+                "{url}"
+            );
+        }
+        // Third parties' policies, tools and embeds.
+        let refused = [
+            (
+                "https://www.google.com/policies/privacy/",
+                "Google Privacy Policy",
+                "",
+            ),
+            (
+                "https://www.facebook.com/about/privacy",
+                "Facebook Data Policy",
+                "",
+            ),
+            ("https://tools.google.com/dlpage/gaoptout", "Privacy", ""),
+            (
+                "https://www.paypal.com/us/webapps/mpp/ua/privacy-full",
+                "PayPal Privacy",
+                "",
+            ),
+            (
+                "https://www.addthis.com/privacy",
+                "Privacy",
+                "Share this page via AddThis",
+            ),
+            (
+                "https://www.wix.com/about/privacy",
+                "Privacy",
+                "Hosted by Wix —",
+            ),
+            ("https://optout.aboutads.info/", "Privacy", ""),
+            ("https://www.youronlinechoices.eu/", "Privacy", ""),
+            ("https://twitter.com/intent/tweet?url=x", "Privacy", ""),
+            (
+                "https://www.cookiebot.com/en/privacy-policy/",
+                "Privacy Policy",
+                "Cookies by Cookiebot",
+            ),
+            ("https://stripe.com/privacy", "", ""),
+        ];
+        for (url, text, context) in refused {
+            assert!(
+                refusal(url, text, context).is_some(),
+                "{url} {text:?} was taken"
+            );
+        }
+        // A parent group named beside its link is the site's owner, not a service it uses.
+        assert_eq!(
+            refusal(
+                "https://www.harbourmedia-group.com/privacy",
+                "Privacy Policy",
+                "A Harbour Media Group publication · About · · Terms of Use"
+            ),
+            None
+        );
+        let mut map = beside(
+            "https://policies.google.com/privacy",
+            "Privacy",
+            12.0,
+            "Kartendaten © Google Nutzungsbedingungen",
+        );
+        map.embeds = vec!["www.google.com".into()];
+        assert!(offsite_refusal(&map, &keywords).is_some_and(|why| why.contains("embed")));
+        let mut widget = beside(
+            "http://www.addthis.com/privacy/privacy-policy",
+            "Privacy",
+            12.0,
+            "Partager Tweeter",
+        );
+        widget.container = "addthis_toolbox".into();
+        assert!(offsite_refusal(&widget, &keywords).is_some_and(|why| why.contains("widget")));
+        assert_eq!(owner_label("www.bbc.co.uk").as_deref(), Some("bbc"));
+        assert_eq!(owner_label("wix.com").as_deref(), Some("wix"));
+        assert_eq!(owner_label("localhost"), None);
+    }
+
+    #[test]
+    fn refused_links_leave_a_decision_trail() {
+        let page = read(
+            "20140101000000",
+            vec![link(
+                "https://www.google.com/policies/privacy/",
+                "Google Privacy Policy",
+                8.0,
+            )],
+        );
+        let choice = unlisted_choice(&page, "a.com", &[], &Keywords::default());
+        assert_eq!(choice.link, None);
+        let decision = refusal_decision(&page, &choice.refused).expect("a refusal");
+        assert_eq!(decision.method, DecisionMethod::None);
+        assert_eq!(decision.policy_url, None);
+        assert_eq!(
+            decision.candidates,
+            ["https://www.google.com/policies/privacy/"]
+        );
+        assert!(
+            decision.note.as_deref().is_some_and(
+                |n| n.starts_with("refused: https://www.google.com/policies/privacy/: ")
+            ),
+            "{decision:?}"
+        );
+        assert_eq!(refusal_decision(&page, &[]), None);
+        let unarchived = unarchived_decision(&page, &page.links[0]);
+        assert_eq!(unarchived.policy_url, None);
+        assert!(
+            unarchived
+                .note
+                .as_deref()
+                .is_some_and(|n| n.ends_with("the archive holds no page capture of it"))
+        );
     }
 
     #[test]

@@ -207,8 +207,10 @@ impl Crawler {
         // No candidate URL was chosen: the policy may live at a URL without a keyword; follow
         // the homepage's best policy link and list that URL alone.
         let to_read = decide::unlisted_samples(&samples, &confirmed);
-        self.follow_unlisted_link(domain, to_read, &mut reads, &aliases, window, &mut plan)
-            .await?;
+        self.follow_unlisted_link(
+            domain, to_read, &samples, &mut reads, &aliases, window, &mut plan,
+        )
+        .await?;
 
         for StoredRead { page: read, result } in reads.by_timestamp.into_values().flatten() {
             plan.captures.push(CaptureRecord {
@@ -286,10 +288,12 @@ impl Crawler {
 
     /// Lists the homepage's best policy link when no keyword URL was chosen.
     /// `to_read` are the homepage samples to look for it on ([`decide::unlisted_samples`]).
+    #[allow(clippy::too_many_arguments)]
     async fn follow_unlisted_link(
         &self,
         domain: &Domain,
         to_read: Vec<&Capture>,
+        samples: &[Capture],
         reads: &mut Reads,
         aliases: &[Alias],
         window: &Window,
@@ -299,20 +303,41 @@ impl Crawler {
             let Some(read) = self.read_homepage(sample, reads).await? else {
                 continue;
             };
-            let Some(link) = decide::unlisted_link(&read.page, &domain.name, aliases) else {
+            let choice =
+                decide::unlisted_choice(&read.page, &domain.name, aliases, &self.settings.keywords);
+            let Some(link) = choice.link else {
+                plan.decisions
+                    .extend(decide::refusal_decision(&read.page, &choice.refused));
                 continue;
+            };
+            let (from, to, note) = if choice.offsite {
+                // Another site's page is the domain's policy only while the homepage links it.
+                let (from, to) = self
+                    .linked_period(sample, &link.url, samples, reads, window)
+                    .await?;
+                let note = format!(
+                    "linked-offsite: the homepage links it as its policy ({:?}) from {} to {}",
+                    link.text,
+                    from.as_deref().unwrap_or("the first capture"),
+                    to.as_deref().unwrap_or("now")
+                );
+                (from, to, Some(note))
+            } else {
+                (window.from.clone(), window.to.clone(), None)
             };
             let rows: Vec<Capture> = self
                 .list(
                     CdxQuery::new(link.url.as_str()).collapse("digest"),
-                    window.from.clone(),
-                    window.to.clone(),
+                    from,
+                    to,
                 )
                 .await?
                 .into_iter()
                 .filter(discovery::is_page_capture)
                 .collect();
-            let Some(decision) = decide::unlisted_decision(&read.page, link, &rows) else {
+            let Some(decision) = decide::unlisted_decision(&read.page, link, &rows, note) else {
+                plan.decisions
+                    .push(decide::unarchived_decision(&read.page, link));
                 continue;
             };
             plan.decisions.push(decision);
@@ -320,6 +345,52 @@ impl Crawler {
             return Ok(());
         }
         Ok(())
+    }
+
+    /// The period a homepage linked `url`: from the oldest sample that still links it (read
+    /// back from `linking`, within the read budget) to the next newer sample that does not
+    /// (or the window's end), inside the window.
+    async fn linked_period(
+        &self,
+        linking: &Capture,
+        url: &str,
+        samples: &[Capture],
+        reads: &mut Reads,
+        window: &Window,
+    ) -> Result<(Option<String>, Option<String>), DiscoverError> {
+        let at = samples
+            .iter()
+            .position(|s| s.timestamp == linking.timestamp)
+            .unwrap_or(0);
+        let mut from = linking.timestamp.clone();
+        for older in samples[..at].iter().rev() {
+            match self.read_homepage(older, reads).await? {
+                Some(read) if decide::links_to(&read.page, url) => {
+                    from.clone_from(&older.timestamp)
+                }
+                _ => break,
+            }
+        }
+        let mut to = window.to.clone();
+        for newer in samples.iter().skip(at + 1) {
+            match self.read_homepage(newer, reads).await? {
+                Some(read) if decide::links_to(&read.page, url) => {}
+                Some(_) => {
+                    to = Some(newer.timestamp.clone());
+                    break;
+                }
+                None => break,
+            }
+        }
+        let from = match &window.from {
+            Some(start) if *start > from => start.clone(),
+            _ => from,
+        };
+        let to = match (to, &window.to) {
+            (Some(end), Some(limit)) if end > *limit => Some(limit.clone()),
+            (to, _) => to,
+        };
+        Ok((Some(from), to))
     }
 
     /// Reads a homepage capture (once per discovery, within the read budget) and finds its

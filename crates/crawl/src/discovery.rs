@@ -310,7 +310,52 @@ pub(crate) struct PolicyLink {
     pub(crate) text: String,
     /// Its [`Keywords::link_score`].
     pub(crate) score: f64,
+    /// The text around it: its parent element's text without the link's own, whitespace
+    /// collapsed, at most [`CONTEXT_CHARS`] characters ("Hosted by Wix —" for a footer link
+    /// "Privacy" beside it).
+    pub(crate) context: String,
+    /// The class and id of its parent element (`addthis_toolbox`): how widgets mark what
+    /// they insert.
+    pub(crate) container: String,
+    /// Hosts of what is embedded beside it (iframes, scripts, objects in its parent and
+    /// grandparent): a map's or a video's attribution links its owner's policy.
+    pub(crate) embeds: Vec<String>,
 }
+
+/// The hosts of iframes, scripts, embeds and objects inside a link's parent and grandparent.
+fn embedded_hosts(link: &scraper::ElementRef<'_>, base: &url::Url) -> Vec<String> {
+    static EMBEDS: std::sync::LazyLock<Option<scraper::Selector>> =
+        std::sync::LazyLock::new(|| {
+            scraper::Selector::parse("iframe[src], script[src], embed[src], object[data]").ok()
+        });
+    let Some(selector) = EMBEDS.as_ref() else {
+        return Vec::new();
+    };
+    let mut hosts = Vec::new();
+    for ancestor in link
+        .ancestors()
+        .take(2)
+        .filter_map(scraper::ElementRef::wrap)
+    {
+        for embed in ancestor.select(selector) {
+            let source = embed
+                .value()
+                .attr("src")
+                .or_else(|| embed.value().attr("data"));
+            if let Some(host) = source
+                .and_then(|s| base.join(s.trim()).ok())
+                .and_then(|u| u.host_str().map(str::to_owned))
+                && !hosts.contains(&host)
+            {
+                hosts.push(host);
+            }
+        }
+    }
+    hosts
+}
+
+/// How much of a link's surrounding text [`PolicyLink::context`] keeps.
+pub(crate) const CONTEXT_CHARS: usize = 200;
 
 /// The links of a page that may lead to its privacy policy, best first.
 pub(crate) fn policy_links(html: &str, base_url: &str, keywords: &Keywords) -> Vec<PolicyLink> {
@@ -347,10 +392,29 @@ pub(crate) fn policy_links(html: &str, base_url: &str, keywords: &Keywords) -> V
         }
         let score = keywords.link_score(&text, resolved.as_str());
         if score >= LINK_THRESHOLD && !links.iter().any(|l| l.url == resolved.as_str()) {
+            let (context, container) = element
+                .parent()
+                .and_then(scraper::ElementRef::wrap)
+                .map(|parent| {
+                    let around = collapse_whitespace(&parent.text().collect::<String>());
+                    let around = around.replacen(&text, " ", 1);
+                    let context = collapse_whitespace(&around)
+                        .chars()
+                        .take(CONTEXT_CHARS)
+                        .collect();
+                    let names = [parent.value().attr("class"), parent.value().attr("id")];
+                    let container = names.into_iter().flatten().collect::<Vec<_>>().join(" ");
+                    (context, container)
+                })
+                .unwrap_or_default();
+            let embeds = embedded_hosts(&element, &base);
             links.push(PolicyLink {
                 url: resolved.to_string(),
                 text,
                 score,
+                context,
+                container,
+                embeds,
             });
         }
     }

@@ -213,8 +213,14 @@ fn derive_domain(
     }
     let existing = store.versions(domain.id)?;
     // Fields are extracted again for every version: pass no existing version to reuse.
+    let aliases: Vec<String> = store
+        .aliases(domain.id)?
+        .into_iter()
+        .map(|a| a.host)
+        .collect();
     let versions = build(
         &domain.name,
+        &aliases,
         &settings.snapshot_base,
         &observations,
         &texts,
@@ -224,7 +230,10 @@ fn derive_domain(
     // Versions made by other tooling are stamped with today's, even when nothing else changed.
     let restamped = existing.len() != versions.len()
         || existing.iter().zip(&versions).any(|(old, new)| {
-            old.converter != new.converter || old.fields_version != new.fields_version
+            old.converter != new.converter
+                || old.fields_version != new.fields_version
+                || old.relation != new.relation
+                || old.policy_host != new.policy_host
         });
     Ok((found, updates, versions, restamped))
 }

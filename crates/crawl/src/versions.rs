@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use policy_text::document::{self, BodyTemplate};
-use store::{Domain, NewVersion, Observation, PolicyVersion, StoredText};
+use store::{Domain, NewVersion, Observation, PolicyVersion, Relation, StoredText};
 
 use crate::{CrawlError, Crawler};
 
@@ -19,8 +19,10 @@ pub(crate) fn groups(observations: &[Observation]) -> Vec<&[Observation]> {
 /// the Markdown of its first capture (header, title, body filled from the kept `texts`) and its
 /// fields. Fields are taken from `existing` when the same version has them from the same
 /// extractor. An observation whose text is not in `texts` starts no version (it is skipped).
+/// `aliases` are the hosts the domain moved to (for each version's [`Relation`]).
 pub(crate) fn build(
     domain: &str,
+    aliases: &[String],
     snapshot_base: &str,
     observations: &[Observation],
     texts: &BTreeMap<String, StoredText>,
@@ -62,9 +64,33 @@ pub(crate) fn build(
             capture_count: group.len() as i64,
             converter: first.converter.clone(),
             fields_version: Some(fields::VERSION.to_owned()),
+            policy_host: url::Url::parse(&first.url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned)),
+            relation: Some(relation(&first.url, domain, aliases)),
         });
     }
     versions
+}
+
+/// Where a policy URL lives, seen from `domain` (which moved to `aliases`).
+pub(crate) fn relation(url: &str, domain: &str, aliases: &[String]) -> Relation {
+    let Some(host) = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(crate::discovery::site_of))
+    else {
+        return Relation::LinkedOffsite;
+    };
+    if crate::discovery::host_in_domain(&host, domain) {
+        Relation::SameSite
+    } else if aliases
+        .iter()
+        .any(|alias| crate::discovery::host_in_domain(&host, alias))
+    {
+        Relation::Alias
+    } else {
+        Relation::LinkedOffsite
+    }
 }
 
 /// The fields of a version, as the store keeps them (JSON).
@@ -93,8 +119,14 @@ impl Crawler {
             }
         }
         let existing = self.with_store(|s| s.versions(domain.id))?;
+        let aliases: Vec<String> = self
+            .with_store(|s| s.aliases(domain.id))?
+            .into_iter()
+            .map(|a| a.host)
+            .collect();
         let wanted = build(
             &domain.name,
+            &aliases,
             &self.settings.snapshot_base,
             &observations,
             &texts,
@@ -157,6 +189,20 @@ impl Crawler {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_policy_lives_on_the_site_on_an_alias_or_elsewhere() {
+        let aliases = ["smartfocus.com".to_owned()];
+        let of = |url: &str| relation(url, "emailvision.com", &aliases);
+        assert_eq!(of("http://www.emailvision.com/privacy"), Relation::SameSite);
+        assert_eq!(of("https://legal.emailvision.com/p"), Relation::SameSite);
+        assert_eq!(of("http://www.smartfocus.com/privacy"), Relation::Alias);
+        assert_eq!(
+            of("http://www.godaddy.com/agreements/ShowDoc.aspx"),
+            Relation::LinkedOffsite
+        );
+        assert_eq!(of("not a url"), Relation::LinkedOffsite);
+    }
+
     fn observation(id: i64, ts: &str, hash: &str, key: &str, title: Option<&str>) -> Observation {
         Observation {
             capture_id: id,
@@ -201,6 +247,7 @@ mod tests {
         ];
         let versions = build(
             "a.com",
+            &[],
             "https://web.archive.org",
             &observations,
             &texts(),
@@ -234,6 +281,8 @@ mod tests {
                 .contains("\n# None\n\nWe do not care.\n")
         );
         assert_eq!(versions[1].fields_version.as_deref(), Some(fields::VERSION));
+        assert_eq!(versions[0].relation, Some(Relation::SameSite));
+        assert_eq!(versions[0].policy_host.as_deref(), Some("a.com"));
         let fields: serde_json::Value =
             serde_json::from_str(versions[0].fields.as_deref().expect("fields")).expect("json");
         assert_eq!(fields["title"], "Privacy");
@@ -243,7 +292,14 @@ mod tests {
     fn an_observation_without_a_kept_text_starts_no_version() {
         let mut lost = observation(1, "20100101000000", "H1", "K9", None);
         lost.text_key = Some("K9".into());
-        let versions = build("a.com", "https://web.archive.org", &[lost], &texts(), &[]);
+        let versions = build(
+            "a.com",
+            &[],
+            "https://web.archive.org",
+            &[lost],
+            &texts(),
+            &[],
+        );
         assert!(versions.is_empty());
     }
 }

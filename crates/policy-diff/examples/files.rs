@@ -29,6 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         body,
         fields: Some(fields),
         found_by_rebuild: false,
+        relation: None,
     };
     let old = VersionView {
         valid_until: Some("20200101000000"),

@@ -151,6 +151,7 @@ fn main() {
             body,
             fields: None,
             found_by_rebuild: false,
+            relation: None,
         })
         .collect();
     let avg = bodies.iter().map(String::len).sum::<usize>() / bodies.len();

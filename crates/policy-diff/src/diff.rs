@@ -447,6 +447,7 @@ mod tests {
             body,
             fields: None,
             found_by_rebuild: false,
+            relation: None,
         }
     }
 

@@ -262,6 +262,7 @@ mod tests {
                 body,
                 fields: None,
                 found_by_rebuild: false,
+                relation: None,
             };
             let (o, n) = (view(1, &old_body), view(2, &new_body));
             let cmp = compare(&o, &n);

@@ -14,6 +14,7 @@ fn version_json(v: &VersionView) -> Value {
         "url": v.url,
         "title": v.title,
         "found_by_rebuild": v.found_by_rebuild,
+        "relation": v.relation,
     })
 }
 
@@ -26,7 +27,7 @@ fn line_json(tag: &str, text: &str) -> Value {
 /// ```json
 /// {
 ///   "old": {"seq": 2, "first_seen": "20130110…", "valid_until": "20140929…", "url": "…", "title": "…",
-///           "found_by_rebuild": false},
+///           "found_by_rebuild": false, "relation": "same-site"},
 ///   "new": {…},
 ///   "field_changes": [{"field": "stated_date", "old": "2013-01-10", "new": "2014-09-29",
 ///                      "summary": "last updated 2013-01-10 -> 2014-09-29"}],

@@ -76,6 +76,9 @@ pub struct VersionView<'a> {
     /// previous version's, which an older one found alike. A tooling change, not a change of
     /// the policy.
     pub found_by_rebuild: bool,
+    /// Where the policy lived, seen from the domain (`same-site`, `alias`, `linked-offsite`),
+    /// when known.
+    pub relation: Option<&'a str>,
 }
 
 /// The word count of a version: `fields.word_count` when the fields are there, else a count of
@@ -121,6 +124,9 @@ pub fn timeline_line(v: &VersionView) -> String {
         line.push_str("  ");
         line.push_str(title);
     }
+    if let Some(relation) = v.relation.filter(|r| *r != "same-site") {
+        line.push_str(&format!("  [{relation}]"));
+    }
     if v.found_by_rebuild {
         line.push_str("  [found by crawler rebuild: a tooling change, not a policy change]");
     }
@@ -145,6 +151,7 @@ mod tests {
             body: "One two three.\n",
             fields: None,
             found_by_rebuild: false,
+            relation: None,
         };
         let v4 = VersionView {
             seq: 4,

@@ -153,6 +153,7 @@ mod tests {
             body,
             fields: None,
             found_by_rebuild: false,
+            relation: None,
         }
     }
 

@@ -21,12 +21,13 @@ fn shape() {
         v["old"],
         json!({"seq": 2, "first_seen": "20130110093000", "valid_until": "20140929120000",
                "url": "http://example.com/privacy", "title": "Privacy Policy",
-               "found_by_rebuild": false})
+               "found_by_rebuild": false, "relation": null})
     );
     assert_eq!(
         v["new"],
         json!({"seq": 3, "first_seen": "20140929120000", "valid_until": null,
-               "url": "http://example.com/privacy", "title": null, "found_by_rebuild": false})
+               "url": "http://example.com/privacy", "title": null, "found_by_rebuild": false,
+               "relation": null})
     );
     assert_eq!(
         v["field_changes"],

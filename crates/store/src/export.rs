@@ -95,6 +95,8 @@ fn versions_select() -> String {
                 f.capture_count,
                 f.url AS found_url,
                 f.snapshot_url,
+                f.policy_host,
+                f.relation,
                 c.found_status AS status,
                 ct.raw_length AS content_length,
                 ct.content_type,
@@ -114,6 +116,8 @@ fn versions_select() -> String {
                    FROM json_each(f.fields, '$.third_parties') t) AS third_parties,
                 json_extract(f.fields, '$.practices') AS practice_evidence,
                 f.text_hash,
+                (SELECT count(DISTINCT s.domain_id) FROM versions s
+                  WHERE s.text_hash = f.text_hash) AS shared_text_domains,
                 c.content_sha1,
                 f.markdown
          FROM ranked f

@@ -196,6 +196,19 @@ stored_enum! {
 }
 
 stored_enum! {
+    /// Where a version's policy lived, seen from the domain asked for.
+    pub enum Relation {
+        /// On the domain itself (any subdomain, `www.` or not).
+        SameSite => "same-site",
+        /// On a site the domain moved to (a homepage redirect to another domain).
+        Alias => "alias",
+        /// On another site the homepage linked as its policy (a parent company, a registrar's
+        /// parked page, a policy generator).
+        LinkedOffsite => "linked-offsite",
+    }
+}
+
+stored_enum! {
     /// How a fetched capture's bytes compare with its CDX digest.
     pub enum DigestCheck {
         /// Equal.
@@ -288,6 +301,8 @@ pub struct Decision {
     pub score: Option<f64>,
     /// The candidate URLs considered.
     pub candidates: Vec<String>,
+    /// Why the link was chosen or refused (off-site links), when there is more to say.
+    pub note: Option<String>,
 }
 
 /// What discovery settled for a domain, written in one transaction.
@@ -419,6 +434,10 @@ pub struct NewVersion {
     pub converter: Option<String>,
     /// The fields extractor that made `fields` (`fields::VERSION`).
     pub fields_version: Option<String>,
+    /// The host of `url`.
+    pub policy_host: Option<String>,
+    /// Where the policy lived, seen from the domain.
+    pub relation: Option<Relation>,
 }
 
 /// A stored version.
@@ -452,6 +471,10 @@ pub struct PolicyVersion {
     pub fields_version: Option<String>,
     /// Set when `crawler rebuild` last changed it, and how.
     pub rebuilt: Option<Rebuilt>,
+    /// The host of `url`.
+    pub policy_host: Option<String>,
+    /// Where the policy lived, seen from the domain (`None`: stored before it was recorded).
+    pub relation: Option<Relation>,
 }
 
 /// Counts of one run.
@@ -853,8 +876,9 @@ impl Store {
         for decision in &plan.decisions {
             tx.execute(
                 "INSERT OR IGNORE INTO discoveries (domain_id, run_id, period_start, period_end,
-                     policy_url, method, homepage_url, homepage_timestamp, link_text, score, candidates)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                     policy_url, method, homepage_url, homepage_timestamp, link_text, score, candidates,
+                     note)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 params![
                     domain_id,
                     run_id,
@@ -867,6 +891,7 @@ impl Store {
                     decision.link_text,
                     decision.score,
                     serde_json::to_string(&decision.candidates).unwrap_or_else(|_| "[]".into()),
+                    decision.note,
                 ],
             )?;
         }
@@ -926,7 +951,7 @@ impl Store {
     pub fn decisions(&self, domain_id: i64) -> Result<Vec<Decision>> {
         let mut statement = self.conn.prepare(
             "SELECT period_start, period_end, policy_url, method, homepage_url, homepage_timestamp,
-                    link_text, score, candidates
+                    link_text, score, candidates, note
              FROM discoveries WHERE domain_id = ?1 ORDER BY period_start, period_end",
         )?;
         let rows = statement.query_map([domain_id], |row| {
@@ -941,6 +966,7 @@ impl Store {
                 link_text: row.get(6)?,
                 score: row.get(7)?,
                 candidates: serde_json::from_str(&candidates).unwrap_or_default(),
+                note: row.get(9)?,
             })
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
@@ -1142,7 +1168,7 @@ impl Store {
         let mut statement = self.conn.prepare(
             "SELECT seq, text_hash, title, markdown, url, first_seen, last_seen, capture_count,
                     lead(first_seen) OVER (ORDER BY seq), snapshot_url, fields, converter,
-                    fields_version, rebuilt
+                    fields_version, rebuilt, policy_host, relation
              FROM versions WHERE domain_id = ?1 ORDER BY seq",
         )?;
         let rows = statement.query_map([domain_id], |row| {
@@ -1161,6 +1187,8 @@ impl Store {
                 converter: row.get(11)?,
                 fields_version: row.get(12)?,
                 rebuilt: texts::rebuilt_from(row.get(13)?),
+                policy_host: row.get(14)?,
+                relation: row.get(15)?,
             })
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
@@ -1354,6 +1382,7 @@ impl Store {
                      'last_capture', l.url || ' ' || l.timestamp, 'snapshot_url', v.snapshot_url,
                      'fields', json(v.fields), 'converter', v.converter,
                      'fields_version', v.fields_version, 'rebuilt', v.rebuilt,
+                     'policy_host', v.policy_host, 'relation', v.relation,
                      'markdown', v.markdown)
                  FROM versions v JOIN domains d ON d.id = v.domain_id
                  JOIN captures f ON f.id = v.first_capture_id
@@ -1365,7 +1394,8 @@ impl Store {
                 "SELECT json_object('domain', d.name, 'period_start', x.period_start,
                      'period_end', x.period_end, 'policy_url', x.policy_url, 'method', x.method,
                      'homepage_url', x.homepage_url, 'homepage_timestamp', x.homepage_timestamp,
-                     'link_text', x.link_text, 'score', x.score, 'candidates', json(x.candidates))
+                     'link_text', x.link_text, 'score', x.score, 'candidates', json(x.candidates),
+                     'note', x.note)
                  FROM discoveries x JOIN domains d ON d.id = x.domain_id
                  ORDER BY d.name, x.period_start, x.period_end",
             ),
@@ -1408,8 +1438,10 @@ pub(crate) fn sync_versions_in(
         tx.execute(
             "INSERT INTO versions (domain_id, seq, text_hash, title, markdown, url,
                  first_capture_id, last_capture_id, first_seen, last_seen, capture_count,
-                 snapshot_url, fields, converter, fields_version, rebuilt, rebuild_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                 snapshot_url, fields, converter, fields_version, rebuilt, rebuild_id, policy_host,
+                 relation)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                     ?18, ?19)
              ON CONFLICT (domain_id, seq) DO UPDATE SET
                  text_hash = excluded.text_hash, title = excluded.title,
                  markdown = excluded.markdown, url = excluded.url,
@@ -1419,7 +1451,8 @@ pub(crate) fn sync_versions_in(
                  capture_count = excluded.capture_count,
                  snapshot_url = excluded.snapshot_url, fields = excluded.fields,
                  converter = excluded.converter, fields_version = excluded.fields_version,
-                 rebuilt = excluded.rebuilt, rebuild_id = excluded.rebuild_id",
+                 rebuilt = excluded.rebuilt, rebuild_id = excluded.rebuild_id,
+                 policy_host = excluded.policy_host, relation = excluded.relation",
             params![
                 domain_id,
                 seq,
@@ -1438,6 +1471,8 @@ pub(crate) fn sync_versions_in(
                 version.fields_version,
                 rebuilt,
                 rebuilt_by,
+                version.policy_host,
+                version.relation,
             ],
         )?;
     }

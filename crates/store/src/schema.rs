@@ -175,9 +175,17 @@ ALTER TABLE versions ADD COLUMN rebuilt TEXT          -- NULL: as a crawl found 
 ALTER TABLE versions ADD COLUMN rebuild_id INTEGER REFERENCES rebuilds(id);
 "#;
 
+/// Migration 5: where each version's policy lived, and why discovery chose or refused a link.
+const V5: &str = r#"
+ALTER TABLE discoveries ADD COLUMN note TEXT;        -- why the link was chosen or refused
+ALTER TABLE versions ADD COLUMN policy_host TEXT;    -- host of the version's URL (www. kept)
+ALTER TABLE versions ADD COLUMN relation TEXT        -- same-site | alias | linked-offsite
+                     CHECK (relation IN ('same-site', 'alias', 'linked-offsite'));
+"#;
+
 /// All migrations, oldest first.
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
 }
 
 #[cfg(test)]

@@ -42,6 +42,8 @@ fn version(text: &str, first: &str, last: &str, count: i64, capture: i64) -> New
         fields: Some("{\"word_count\":3}".into()),
         converter: Some("policy-text test".into()),
         fields_version: Some("fields test".into()),
+        policy_host: Some("example.com".into()),
+        relation: Some(Relation::SameSite),
     }
 }
 
@@ -224,7 +226,7 @@ fn opening_twice_keeps_the_data_and_the_schema_version() {
         .conn
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .expect("user_version");
-    assert_eq!(version, 4);
+    assert_eq!(version, 5);
     let mode: String = store
         .conn
         .query_row("PRAGMA journal_mode", [], |row| row.get(0))
@@ -259,6 +261,7 @@ fn a_plan_is_saved_once_and_its_captures_are_not_duplicated() {
             link_text: Some("Privacy Policy".into()),
             score: Some(12.0),
             candidates: vec!["http://example.com/privacy".into()],
+            note: Some("linked from the footer".into()),
         }],
         captures: vec![
             policy("http://example.com/privacy", "20100101000000", "AAAA"),
@@ -552,6 +555,7 @@ fn export_rows_flatten_fields_and_honour_the_filters() {
                 row.get("practice_gdpr").cloned(),
                 row.get("third_parties").cloned(),
                 row.get("content_length").cloned(),
+                row.get("shared_text_domains").cloned(),
             ));
             Ok(())
         })
@@ -563,6 +567,12 @@ fn export_rows_flatten_fields_and_honour_the_filters() {
     assert_eq!(rows[0].4, Some(0.into()));
     assert_eq!(rows[0].5, Some(r#"["Google Analytics"]"#.into()));
     assert_eq!(rows[0].6, Some(19.into()));
+    // a.example's first text (T0) is b.example's only one: two domains share it.
+    let shared: Vec<_> = rows.iter().map(|r| r.7.clone()).collect();
+    assert_eq!(
+        shared,
+        [2, 1, 1, 2].map(|n| Some(serde_json::Value::from(n)))
+    );
 
     let count_with = |filter: ExportFilter| store.export_rows(&filter, |_| Ok(())).expect("rows");
     assert_eq!(

@@ -18,6 +18,7 @@ pub fn view<'a>(seq: i64, first_seen: &'a str, body: &'a str) -> VersionView<'a>
         body,
         fields: None,
         found_by_rebuild: false,
+        relation: None,
     }
 }
 
