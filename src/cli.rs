@@ -204,6 +204,11 @@ pub struct BenchCrawlArgs {
     /// Seed of the generator.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// The generated archive: `uniform` (20-200 captures a domain) or `realistic`
+    /// (heavy-tailed captures and HTML churn, reversions; the crawl is compared with the
+    /// generator's truth).
+    #[arg(long, default_value = "uniform", value_parser = ["uniform", "realistic"])]
+    pub profile: String,
     /// Write the generated archive here (kept) instead of a temporary folder.
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,

@@ -11,7 +11,9 @@ pub fn run(command: BenchCommand) -> anyhow::Result<()> {
     let stderr = &mut std::io::stderr();
     let done = match command {
         BenchCommand::Convert(args) => bench::convert(&convert_options(args), stdout),
-        BenchCommand::Crawl(args) => bench::crawl(&crawl_options(args), stdout, stderr),
+        BenchCommand::Crawl(args) => {
+            crawl_options(args).and_then(|options| bench::crawl(&options, stdout, stderr))
+        }
         BenchCommand::Export(BenchExportArgs { versions }) => {
             bench::export(&bench::ExportOptions { versions }, stdout, stderr)
         }
@@ -47,21 +49,25 @@ fn convert_options(args: BenchConvertArgs) -> bench::ConvertOptions {
     }
 }
 
-fn crawl_options(args: BenchCrawlArgs) -> bench::CrawlOptions {
+fn crawl_options(args: BenchCrawlArgs) -> Result<bench::CrawlOptions, bench::BenchError> {
     let BenchCrawlArgs {
         domains,
         scale,
         seed,
+        profile,
         keep,
     } = args;
-    bench::CrawlOptions {
+    Ok(bench::CrawlOptions {
         domains,
         scale,
         seed,
+        profile: profile
+            .parse()
+            .map_err(|error| bench::BenchError::Usage(format!("{error}")))?,
         keep,
         fake_wayback: None,
         cpu_time,
-    }
+    })
 }
 
 fn pathological_options(args: BenchPathologicalArgs) -> bench::PathologicalOptions {

@@ -9,6 +9,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
+use synthetic_archive::{Profile, TrueVersion};
+
 use crate::{BenchError, CpuTime, current_rss_kib, peak_rss_kib};
 
 /// What [`crawl`] measures.
@@ -20,6 +22,9 @@ pub struct CrawlOptions {
     pub scale: f64,
     /// Seed of the generator.
     pub seed: u64,
+    /// The generator's profile; for [`Profile::Realistic`] the crawl is compared with the
+    /// generator's truth.
+    pub profile: Profile,
     /// Write the generated archive here (kept) instead of a temporary folder.
     pub keep: Option<PathBuf>,
     /// The `fake-wayback` binary; by default the one beside the running executable.
@@ -32,7 +37,8 @@ pub struct CrawlOptions {
 /// Generates an archive (a note on `progress`), serves it with `fake-wayback` in its own
 /// process, crawls it into a temporary store, and writes the crawl's cost to `out`: requests
 /// against their targets, conversions per downloaded capture, wall time against the lower
-/// bound the rate limits set, CPU time, and memory by share of domains done.
+/// bound the rate limits set, CPU time, and memory by share of domains done. On the realistic
+/// profile it also compares the stored versions with the generator's truth ([`TruthFigures`]).
 pub fn crawl(
     options: &CrawlOptions,
     out: &mut dyn Write,
@@ -48,19 +54,39 @@ pub fn crawl(
         .keep
         .clone()
         .unwrap_or_else(|| work.path().join("archive"));
-    let generated = synthetic_archive::write_archive(&fixtures, options.domains, options.seed)
-        .map_err(BenchError::io(format!(
-            "cannot write the generated archive to {}",
-            fixtures.display()
-        )))?;
-    writeln!(
-        progress,
-        "generated {} domains, {} captures ({} policy versions expected) in {}",
+    let generating = Instant::now();
+    let generated = synthetic_archive::write_archive_with(
+        &fixtures,
         options.domains,
-        generated.captures,
-        generated.expected_versions,
+        options.seed,
+        options.profile,
+    )
+    .map_err(BenchError::io(format!(
+        "cannot write the generated archive to {}",
         fixtures.display()
-    )?;
+    )))?;
+    match generated.policy_captures {
+        None => writeln!(
+            progress,
+            "generated {} domains, {} captures ({} policy versions expected) in {}",
+            options.domains,
+            generated.captures,
+            generated.expected_versions,
+            fixtures.display()
+        )?,
+        Some(policy) => writeln!(
+            progress,
+            "generated {} domains ({} profile), {} captures of which {} policy pages with {} distinct digests ({} true versions) in {} in {:.1} s",
+            options.domains,
+            generated.profile,
+            generated.captures,
+            policy.captures,
+            policy.digests,
+            generated.expected_versions,
+            fixtures.display(),
+            generating.elapsed().as_secs_f64()
+        )?,
+    }
     let binary = match &options.fake_wayback {
         Some(binary) => binary.clone(),
         None => beside_current_exe("fake-wayback")?,
@@ -74,7 +100,8 @@ pub fn crawl(
         ..wayback::ArchiveConfig::default()
     };
     let client = wayback::WaybackClient::new(archive.clone())?;
-    let store = store::Store::open(&work.path().join("bench.sqlite"))?;
+    let db = work.path().join("bench.sqlite");
+    let store = store::Store::open(&db)?;
     let crawler = crawl::Crawler::new(client, store, crawl::CrawlSettings::default());
     let names = generated.domains;
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -112,6 +139,7 @@ pub fn crawl(
         });
     server.stop();
     let conversions = crawler.live_counts().conversions.load(Ordering::Relaxed);
+    drop(crawler);
     let c = report.counts;
     let versions = c.versions_new.max(1);
     let cdx_rate = f64::from(archive.cdx_requests_per_minute) / 60.0;
@@ -187,7 +215,167 @@ pub fn crawl(
         peak_rss_kib().unwrap_or(0) as f64 / 1024.0,
         quarters.join(", ")
     )?;
+    if options.profile == Profile::Realistic {
+        let store = store::Store::open_read_only(&db)?;
+        let found = TruthFigures::of(&generated.truth, &stored_versions(&store)?);
+        let row = ExhaustiveRow {
+            playback_requests: c.playback_requests,
+            cdx_requests: c.cdx_requests,
+            domains: options.domains,
+            wall_over_bound: wall / bound.max(f64::EPSILON),
+            peak_rss_mb: peak_rss_kib().unwrap_or(0) as f64 / 1024.0,
+        };
+        found.write(out, &row)?;
+    }
     Ok(())
+}
+
+/// The crawl's costs printed beside the truth figures.
+struct ExhaustiveRow {
+    playback_requests: u64,
+    cdx_requests: u64,
+    domains: usize,
+    wall_over_bound: f64,
+    peak_rss_mb: f64,
+}
+
+/// A stored version as the comparison needs it: domain, first capture (timestamp, URL), text
+/// hash.
+type StoredVersion = (String, String, String, String);
+
+/// Every stored version, through `Store::domains` and `Store::versions`.
+fn stored_versions(store: &store::Store) -> Result<Vec<StoredVersion>, BenchError> {
+    let mut all = Vec::new();
+    for domain in store.domains()? {
+        for version in store.versions(domain.id)? {
+            all.push((
+                domain.name.clone(),
+                version.first_seen,
+                version.url,
+                version.text_hash,
+            ));
+        }
+    }
+    Ok(all)
+}
+
+/// The crawl's versions against the generator's truth.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct TruthFigures {
+    /// True versions.
+    pub true_versions: usize,
+    /// Versions stored.
+    pub stored: usize,
+    /// True versions during which a stored version begins.
+    pub found: usize,
+    /// True versions stored with their exact first capture (time and URL).
+    pub exact: usize,
+    /// True versions that lasted over 30 days, and how many of them were found.
+    pub long: usize,
+    pub long_found: usize,
+    /// True reversions, and how many of them were found.
+    pub reversions: usize,
+    pub reversions_found: usize,
+    /// Stored versions that begin in no true version (before the first capture).
+    pub unmatched: usize,
+    /// Pairs of stored versions whose text hashes disagree with the truth: equal hashes for
+    /// different texts, or different hashes for the same text.
+    pub hash_disagreements: usize,
+}
+
+const LONG_SECONDS: i64 = 30 * 86_400;
+
+impl TruthFigures {
+    /// Compares `stored` (any order) with `truth` (domain by domain, in time order).
+    pub(crate) fn of(truth: &[TrueVersion], stored: &[StoredVersion]) -> TruthFigures {
+        let mut by_domain: BTreeMap<&str, Vec<&TrueVersion>> = BTreeMap::new();
+        for version in truth {
+            by_domain.entry(&version.domain).or_default().push(version);
+        }
+        let mut figures = TruthFigures {
+            true_versions: truth.len(),
+            stored: stored.len(),
+            long: truth
+                .iter()
+                .filter(|v| v.lasted_seconds() > LONG_SECONDS)
+                .count(),
+            reversions: truth.iter().filter(|v| v.reversion).count(),
+            ..TruthFigures::default()
+        };
+        let mut found: BTreeMap<(&str, usize), bool> = BTreeMap::new();
+        // (domain, text) -> hash, and (domain, hash) -> text, as stored.
+        let mut hash_of_text: BTreeMap<(&str, usize), &str> = BTreeMap::new();
+        let mut text_of_hash: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+        for (domain, first_seen, url, hash) in stored {
+            let versions = by_domain
+                .get(domain.as_str())
+                .map_or(&[][..], Vec::as_slice);
+            // The true version holding at first_seen: the last one that began by then.
+            let at = versions.partition_point(|v| v.first.0.as_str() <= first_seen.as_str());
+            let Some(version) = at.checked_sub(1).map(|i| versions[i]) else {
+                figures.unmatched += 1;
+                continue;
+            };
+            let exact = version.first.0 == *first_seen && version.first.1 == *url;
+            let entry = found.entry((&version.domain, version.seq)).or_insert(false);
+            *entry |= exact;
+            let text = (version.domain.as_str(), version.text);
+            if *hash_of_text.entry(text).or_insert(hash) != hash.as_str() {
+                figures.hash_disagreements += 1;
+            }
+            if *text_of_hash
+                .entry((version.domain.as_str(), hash.as_str()))
+                .or_insert(version.text)
+                != version.text
+            {
+                figures.hash_disagreements += 1;
+            }
+        }
+        for version in truth {
+            let Some(&exact) = found.get(&(version.domain.as_str(), version.seq)) else {
+                continue;
+            };
+            figures.found += 1;
+            figures.exact += usize::from(exact);
+            figures.long_found += usize::from(version.lasted_seconds() > LONG_SECONDS);
+            figures.reversions_found += usize::from(version.reversion);
+        }
+        figures
+    }
+
+    fn write(&self, out: &mut dyn Write, row: &ExhaustiveRow) -> Result<(), BenchError> {
+        let share = |part: usize, whole: usize| 100.0 * part as f64 / whole.max(1) as f64;
+        writeln!(
+            out,
+            "truth (strategy exhaustive): {} true versions, {} stored; found {} = {:.1}%, with their exact first capture {} = {:.1}%",
+            self.true_versions,
+            self.stored,
+            self.found,
+            share(self.found, self.true_versions),
+            self.exact,
+            share(self.exact, self.true_versions)
+        )?;
+        writeln!(
+            out,
+            "  lasting over 30 days: {} of {} found = {:.1}%; reversions: {} of {} found; stored versions matching no true one: {}; text-hash disagreements: {}",
+            self.long_found,
+            self.long,
+            share(self.long_found, self.long),
+            self.reversions_found,
+            self.reversions,
+            self.unmatched,
+            self.hash_disagreements
+        )?;
+        writeln!(
+            out,
+            "  playback requests per true version: {:.2}; CDX requests per domain: {:.2}; wall over bound {:.3}; peak memory {:.1} MB",
+            row.playback_requests as f64 / self.true_versions.max(1) as f64,
+            row.cdx_requests as f64 / row.domains.max(1) as f64,
+            row.wall_over_bound,
+            row.peak_rss_mb
+        )?;
+        Ok(())
+    }
 }
 
 /// `fake-wayback` in a child process.
@@ -267,10 +455,79 @@ mod tests {
             domains: 1,
             scale: 50.0,
             seed: 1,
+            profile: Profile::Uniform,
             keep: None,
             fake_wayback: Some(PathBuf::from("/nonexistent/fake-wayback")),
             cpu_time: || None,
         }
+    }
+
+    fn version(
+        domain: &str,
+        seq: usize,
+        text: usize,
+        first: &str,
+        until: Option<&str>,
+    ) -> TrueVersion {
+        TrueVersion {
+            domain: domain.into(),
+            seq,
+            text,
+            first: (first.into(), format!("http://www.{domain}/privacy.html")),
+            last: (first.into(), format!("http://www.{domain}/privacy.html")),
+            until: until.map(str::to_owned),
+            reversion: seq == 3,
+            captures: 1,
+            digests: 1,
+        }
+    }
+
+    #[test]
+    fn stored_versions_are_matched_to_the_true_version_they_begin_in() {
+        let d = "a.example.com";
+        let url = format!("http://www.{d}/privacy.html");
+        let truth = [
+            version(d, 1, 0, "20100101000000", Some("20110101000000")),
+            // Short-lived (a week), then reverted.
+            version(d, 2, 1, "20110101000000", Some("20110108000000")),
+            version(d, 3, 0, "20110108000000", None),
+        ];
+        let stored = |first: &str, hash: &str| {
+            (d.to_owned(), first.to_owned(), url.clone(), hash.to_owned())
+        };
+        // Version 1 exactly, version 2 missed, version 3 found late.
+        let figures = TruthFigures::of(
+            &truth,
+            &[
+                stored("20100101000000", "A"),
+                stored("20110301000000", "A"),
+                stored("20000101000000", "X"),
+            ],
+        );
+        assert_eq!(
+            (
+                figures.true_versions,
+                figures.stored,
+                figures.found,
+                figures.exact
+            ),
+            (3, 3, 2, 1)
+        );
+        // Version 3 lasts to its own last capture: 0 s, so only version 1 is long.
+        assert_eq!((figures.long, figures.long_found), (1, 1));
+        assert_eq!((figures.reversions, figures.reversions_found), (1, 1));
+        assert_eq!((figures.unmatched, figures.hash_disagreements), (1, 0));
+        // The same text under two hashes, and one hash for two texts, are disagreements.
+        let figures = TruthFigures::of(
+            &truth,
+            &[
+                stored("20100101000000", "A"),
+                stored("20110101000000", "A"),
+                stored("20110108000000", "B"),
+            ],
+        );
+        assert_eq!((figures.found, figures.exact), (3, 3));
+        assert_eq!(figures.hash_disagreements, 2);
     }
 
     #[test]

@@ -1,23 +1,169 @@
 //! Synthetic archives for benchmarks and soak tests: `count` generated domains written as a
 //! fixture folder (`captures.toml`, `bodies/`, `domains.txt`) that `fake-wayback` serves,
-//! reproducible by its seed, with the truth (the versions a perfect crawl finds) alongside.
+//! reproducible by its seed (same seed, same bytes), with the truth alongside. Two profiles:
+//! [`Profile::Uniform`], the gentle generator the soak and rebuild tests pin, and
+//! [`Profile::Realistic`], heavy-tailed like real archives, which also writes every true text
+//! version with its exact first capture (`truth.jsonl`, [`GeneratedArchive::truth`]).
 //!
-//! Not for: serving anything (that is `fake-wayback`), or real data (the corpus fixtures are).
+//! Not for: serving anything (that is `fake-wayback`), converting pages (that is `policy-text`),
+//! or real data (the corpus fixtures are).
 
 #![forbid(unsafe_code)]
 
-use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+mod realistic;
+mod time;
+mod uniform;
+
+use std::path::Path;
+
+pub use realistic::PolicyCount;
+
+/// Which generator writes the archive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Profile {
+    /// 20 to 200 captures a domain, 1.5 digests per text: today's generator, output unchanged.
+    #[default]
+    Uniform,
+    /// Heavy-tailed capture counts and HTML churn, reversions, short-lived versions, moved
+    /// URLs, monthly homepages; writes its truth.
+    Realistic,
+}
+
+impl Profile {
+    /// The profile's name on the command line (`uniform`, `realistic`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Uniform => "uniform",
+            Profile::Realistic => "realistic",
+        }
+    }
+}
+
+impl std::fmt::Display for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A profile name that is neither `uniform` nor `realistic`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown archive profile {0:?}: give uniform or realistic")]
+pub struct UnknownProfile(pub String);
+
+impl std::str::FromStr for Profile {
+    type Err = UnknownProfile;
+    fn from_str(name: &str) -> Result<Profile, UnknownProfile> {
+        match name {
+            "uniform" => Ok(Profile::Uniform),
+            "realistic" => Ok(Profile::Realistic),
+            other => Err(UnknownProfile(other.to_owned())),
+        }
+    }
+}
 
 /// What the generator made.
 #[derive(Debug, Clone)]
 pub struct GeneratedArchive {
+    /// The generator that made it.
+    pub profile: Profile,
     /// The domains, in order (also in `domains.txt`).
     pub domains: Vec<String>,
-    /// Captures written.
+    /// Captures written (homepages, policies, redirects, errors).
     pub captures: usize,
+    /// Policy URL captures and their distinct digests (the realistic profile only).
+    pub policy_captures: Option<PolicyCount>,
     /// Policy versions a perfect crawl finds (texts in time order, adjacent repeats merged).
     pub expected_versions: usize,
+    /// Every true text version, domain by domain in time order (the realistic profile only;
+    /// also `truth.jsonl`, one JSON object a line).
+    pub truth: Vec<TrueVersion>,
+}
+
+/// One text version as the generator made it: the captures from `first` to `last` show the
+/// same policy text, the capture before `first` (if any) another one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrueVersion {
+    /// The domain.
+    pub domain: String,
+    /// 1, 2, 3... within the domain, in time order.
+    pub seq: usize,
+    /// The text's number within the domain: versions with the same number hold the same text.
+    pub text: usize,
+    /// The first capture showing it: 14-digit timestamp and URL as captured.
+    pub first: (String, String),
+    /// The last capture showing it before the next version.
+    pub last: (String, String),
+    /// The next version's first capture time (`None` for the current version).
+    pub until: Option<String>,
+    /// It holds the text of an earlier, not adjacent version (A -> B -> A).
+    pub reversion: bool,
+    /// Policy captures (archive rows, before digest collapse) showing it.
+    pub captures: usize,
+    /// Distinct digests among them: the HTML churn.
+    pub digests: usize,
+}
+
+impl TrueVersion {
+    /// How long it held, in seconds: to the next version's first capture, or for the current
+    /// version to its last capture (0 when a timestamp does not read).
+    pub fn lasted_seconds(&self) -> i64 {
+        let end = self.until.as_deref().unwrap_or(&self.last.0);
+        match (time::seconds_of(&self.first.0), time::seconds_of(end)) {
+            (Some(start), Some(end)) => end - start,
+            _ => 0,
+        }
+    }
+
+    /// The object `truth.jsonl` holds for it, on one line.
+    pub fn to_json(&self) -> String {
+        let string = |value: &str| {
+            let mut out = String::from("\"");
+            for c in value.chars() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+            out
+        };
+        format!(
+            "{{\"domain\":{},\"seq\":{},\"text\":{},\"first_timestamp\":{},\"first_url\":{},\"last_timestamp\":{},\"last_url\":{},\"until\":{},\"reversion\":{},\"captures\":{},\"digests\":{}}}",
+            string(&self.domain),
+            self.seq,
+            self.text,
+            string(&self.first.0),
+            string(&self.first.1),
+            string(&self.last.0),
+            string(&self.last.1),
+            self.until
+                .as_deref()
+                .map_or_else(|| "null".to_owned(), string),
+            self.reversion,
+            self.captures,
+            self.digests
+        )
+    }
+}
+
+/// Writes the uniform archive of `count` domains (see [`Profile::Uniform`]).
+pub fn write_archive(dir: &Path, count: usize, seed: u64) -> std::io::Result<GeneratedArchive> {
+    write_archive_with(dir, count, seed, Profile::Uniform)
+}
+
+/// Writes an archive of `count` domains made by `profile`, reproducible by `seed`.
+pub fn write_archive_with(
+    dir: &Path,
+    count: usize,
+    seed: u64,
+    profile: Profile,
+) -> std::io::Result<GeneratedArchive> {
+    match profile {
+        Profile::Uniform => uniform::write(dir, count, seed),
+        Profile::Realistic => realistic::write(dir, count, seed),
+    }
 }
 
 /// A small deterministic generator (xorshift64*).
@@ -65,163 +211,51 @@ const WORDS: [&str; 24] = [
     "choices",
 ];
 
-/// Writes a fixture archive of `count` domains with 20 to 200 captures each: homepages every
-/// month or so, a policy with 1 to 6 texts, exact re-captures (collapsed by the archive),
-/// 0 to 3 template changes (new HTML and digest, same text), moved policy URLs with
-/// redirects, 404 captures (3%), homepages without a link (5%), and blocked sites (2%).
-pub fn write_archive(dir: &Path, count: usize, seed: u64) -> std::io::Result<GeneratedArchive> {
-    std::fs::create_dir_all(dir.join("bodies"))?;
-    let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
-    let mut index = String::from("blocked = [");
-    let mut entries = String::new();
-    let mut domains = Vec::new();
-    let mut blocked = Vec::new();
-    let (mut captures, mut expected_versions) = (0, 0);
-    let write_body = |name: &str, body: &str| -> std::io::Result<String> {
-        let path = PathBuf::from("bodies").join(name);
-        std::fs::write(dir.join(&path), body)?;
-        Ok(path.display().to_string())
-    };
-    for i in 0..count {
-        let domain = format!("site{i:05}.example.com");
-        domains.push(domain.clone());
-        if rng.chance(2) {
-            blocked.push(format!("{domain:?}"));
-            continue;
-        }
-        let total = 20 + rng.below(181) as usize;
-        let homepages = total * 3 / 5;
-        let start_year = 2004 + rng.below(8);
-        let years = 2021 - start_year;
-        let span_months = years * 12;
-        let moved_at = rng.chance(30).then(|| rng.below(span_months));
-        let link = !rng.chance(5);
-        let text_changes: Vec<u64> = {
-            let n = rng.below(6);
-            let mut at: Vec<u64> = (0..n).map(|_| 1 + rng.below(span_months - 1)).collect();
-            at.sort_unstable();
-            at.dedup();
-            at
-        };
-        let template_changes: Vec<u64> =
-            (0..rng.below(4)).map(|_| rng.below(span_months)).collect();
-        let stamp = |month: u64, rng: &mut Rng| {
-            format!(
-                "{:04}{:02}{:02}{:02}{:02}{:02}",
-                start_year + month / 12,
-                month % 12 + 1,
-                1 + rng.below(28),
-                rng.below(24),
-                rng.below(60),
-                rng.below(60)
-            )
-        };
-        let policy_path = |month: u64| match moved_at {
-            Some(at) if month >= at => "/legal/privacy-policy",
-            _ => "/privacy.html",
-        };
-        for (n, home) in [false, true].into_iter().enumerate() {
-            let body = homepage(&domain, home.then_some("/legal/privacy-policy"), link, n);
-            write_body(&format!("{domain}-home-{n}.html"), &body)?;
-        }
-        let mut months: Vec<u64> = (0..homepages).map(|_| rng.below(span_months)).collect();
-        months.sort_unstable();
-        for month in months {
-            let moved = moved_at.is_some_and(|at| month >= at);
-            captures += 1;
-            let _ = write!(
-                entries,
-                "[[capture]]\nurl = \"http://www.{domain}/\"\ntimestamp = \"{}\"\nbody = \"bodies/{domain}-home-{}.html\"\n\n",
-                stamp(month, &mut rng),
-                usize::from(moved)
-            );
-        }
-        let mut months: Vec<u64> = (0..total - homepages)
-            .map(|_| rng.below(span_months))
-            .collect();
-        months.sort_unstable();
-        let mut last_version = None;
-        for month in months {
-            let version = text_changes.iter().filter(|&&at| at <= month).count();
-            let path = policy_path(month);
-            let timestamp = stamp(month, &mut rng);
-            captures += 1;
-            if rng.chance(3) {
-                let _ = write!(
-                    entries,
-                    "[[capture]]\nurl = \"http://www.{domain}{path}\"\ntimestamp = \"{timestamp}\"\nstatus = 404\nbody = \"{}\"\n\n",
-                    write_body(
-                        &format!("{domain}-404.html"),
-                        "<html><body><h1>Not Found</h1></body></html>"
-                    )?
-                );
-                continue;
-            }
-            // Site templates change now and then (a new footer, a new script): the HTML and
-            // its digest change, the policy text does not.
-            let variant = template_changes.iter().filter(|&&at| at <= month).count();
-            let name = format!("{domain}-privacy-{version}-{variant}.html");
-            let body = policy(&domain, version, variant, seed);
-            let file = write_body(&name, &body)?;
-            let _ = write!(
-                entries,
-                "[[capture]]\nurl = \"http://www.{domain}{path}\"\ntimestamp = \"{timestamp}\"\nbody = \"{file}\"\n\n"
-            );
-            if last_version != Some(version) {
-                expected_versions += 1;
-                last_version = Some(version);
-            }
-        }
-        if let Some(at) = moved_at {
-            captures += 1;
-            let _ = write!(
-                entries,
-                "[[capture]]\nurl = \"http://www.{domain}/privacy.html\"\ntimestamp = \"{}\"\nstatus = 301\nlocation = \"/legal/privacy-policy\"\n\n",
-                stamp(at, &mut rng)
-            );
-        }
-    }
-    index.push_str(&blocked.join(", "));
-    index.push_str("]\n\n");
-    index.push_str(&entries);
-    std::fs::write(dir.join("captures.toml"), index)?;
-    std::fs::write(dir.join("domains.txt"), domains.join("\n") + "\n")?;
-    Ok(GeneratedArchive {
-        domains,
-        captures,
-        expected_versions,
-    })
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
 
-fn homepage(domain: &str, moved_to: Option<&str>, link: bool, variant: usize) -> String {
-    let policy = moved_to.unwrap_or("/privacy.html");
-    let link = if link {
-        format!("<li><a href=\"{policy}\">Privacy Policy</a></li>")
-    } else {
-        String::new()
-    };
-    format!(
-        "<!DOCTYPE html><html><head><title>{domain}</title></head><body><div id=\"nav\"><ul><li><a href=\"/\">Home</a></li><li><a href=\"/about\">About</a></li><li><a href=\"/shop\">Shop</a></li>{link}</ul></div><div id=\"main\"><h1>Welcome to {domain}</h1><p>Layout {variant}. Our products and services for you.</p></div><div id=\"footer\">&copy; {domain}</div></body></html>\n"
-    )
-}
-
-fn policy(domain: &str, version: usize, variant: usize, seed: u64) -> String {
-    let mut rng = Rng((seed ^ (version as u64 + 1).wrapping_mul(0x51_7cc1_b727_220a)) | 1);
-    let mut body = String::new();
-    for section in 0..6 {
-        let _ = write!(body, "<h2>Section {}</h2>", section + 1);
-        for _ in 0..2 {
-            body.push_str("<p>");
-            for w in 0..40 {
-                if w > 0 {
-                    body.push(' ');
+    /// FNV-1a over every file's relative path and bytes, in path order.
+    pub(crate) fn folder_hash(dir: &Path) -> u64 {
+        fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
+            for entry in std::fs::read_dir(dir).expect("readable folder") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    walk(&path, files);
+                } else {
+                    files.push(path);
                 }
-                body.push_str(WORDS[rng.below(WORDS.len() as u64) as usize]);
             }
-            body.push_str(".</p>");
         }
+        let mut files = Vec::new();
+        walk(dir, &mut files);
+        files.sort();
+        let mut hash = 0xcbf2_9ce4_8422_2325u64;
+        for file in files {
+            let name = file
+                .strip_prefix(dir)
+                .expect("inside")
+                .display()
+                .to_string();
+            let bytes = std::fs::read(&file).expect("readable file");
+            for byte in name.bytes().chain([0]).chain(bytes) {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        hash
     }
-    format!(
-        "<!DOCTYPE html><html><head><title>Privacy Policy - {domain}</title></head><body><div id=\"nav\"><a href=\"/\">Home</a></div><div id=\"content\"><h1>Privacy Policy</h1><p>Version {version} of the policy of {domain}.</p>{body}</div><!-- build {variant} --><div id=\"footer\">&copy; {domain}</div></body></html>\n"
-    )
+
+    #[test]
+    fn the_uniform_archive_is_byte_for_byte_what_it_always_was() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let generated = write_archive(dir.path(), 40, 20261202).expect("written");
+        assert_eq!(
+            (generated.captures, generated.expected_versions),
+            (4752, 129)
+        );
+        assert_eq!(folder_hash(dir.path()), 0x63fa_84a5_3d90_afb6);
+        assert!(generated.truth.is_empty() && generated.policy_captures.is_none());
+    }
 }
