@@ -78,7 +78,8 @@ pub enum Fault {
     /// `Content-Encoding`.
     GarbledCdx,
     /// A memento (HTTP 200, `Memento-Datetime`) whose body has one byte altered, so its SHA-1
-    /// no longer matches the CDX digest.
+    /// no longer matches the CDX digest; which byte depends on the requests served before, so
+    /// two damaged answers differ, as damage on the way does.
     ScrambledBody,
     /// The archive's error answer naming a Wayback exception in
     /// `X-Archive-Wayback-Runtime-Error` (and in its HTML page), the page gzip-encoded
@@ -637,8 +638,12 @@ async fn serve_connection(shared: Arc<Shared>, mut stream: TcpStream) {
                 .iter()
                 .any(|(name, _)| name.eq_ignore_ascii_case("memento-datetime"));
             if is_memento {
-                let middle = response.body.len() / 2;
-                match response.body.get_mut(middle) {
+                // Damage on the way is never the same twice: the byte flipped depends on how
+                // many requests came before (the same request order, the same damage).
+                let served = lock(&shared.log).len();
+                let len = response.body.len().max(1);
+                let at = (len / 2 + served.wrapping_mul(2_654_435_761)) % len;
+                match response.body.get_mut(at) {
                     Some(byte) => *byte ^= 0x01,
                     None => response.body.push(b' '),
                 }

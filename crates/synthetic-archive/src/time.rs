@@ -1,63 +1,35 @@
-//! Capture times: seconds since 1970 (UTC) to and from 14-digit archive timestamps, for the
-//! years the generator uses (the proleptic Gregorian calendar, no leap seconds).
+//! Capture times as the generator counts them (seconds since 1970, UTC), read and written
+//! through the workspace's one owner of archive timestamps (`timestamp::Timestamp`).
 
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's `days_from_civil`).
-pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
+use timestamp::Timestamp;
 
-/// The civil date of a day since 1970-01-01.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
-/// Seconds since 1970 at the start of a civil date.
+/// Seconds since 1970 at the start of a civil date. The generator only asks for real dates
+/// (days 1 to 28 of years 1996 to 2022).
 pub(crate) fn seconds_at(year: i64, month: i64, day: i64) -> i64 {
-    days_from_civil(year, month, day) * 86_400
+    let field = |value: i64| u8::try_from(value).unwrap_or(u8::MAX);
+    u16::try_from(year)
+        .ok()
+        .and_then(|year| Timestamp::new(year, field(month), field(day), 0, 0, 0).ok())
+        .map_or(0, |t| t.unix_seconds())
 }
 
-/// The 14-digit timestamp of a second since 1970.
+/// The 14-digit timestamp of a second since 1970 (the generator's seconds are all in range).
 pub(crate) fn stamp(seconds: i64) -> String {
-    let (days, second) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}{month:02}{day:02}{:02}{:02}{:02}",
-        second / 3600,
-        second / 60 % 60,
-        second % 60
-    )
+    Timestamp::from_unix_seconds(seconds)
+        .unwrap_or(Timestamp::MIN)
+        .to_string()
 }
 
 /// The date part (`YYYY-MM-DD`) of a second since 1970.
 pub(crate) fn date(seconds: i64) -> String {
-    let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
-    format!("{year:04}-{month:02}-{day:02}")
+    Timestamp::from_unix_seconds(seconds)
+        .unwrap_or(Timestamp::MIN)
+        .date()
 }
 
 /// Seconds since 1970 of a 14-digit timestamp (`None` if it is not one).
 pub(crate) fn seconds_of(stamp: &str) -> Option<i64> {
-    if stamp.len() != 14 || !stamp.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let part = |range: std::ops::Range<usize>| stamp[range].parse::<i64>().ok();
-    let (year, month, day) = (part(0..4)?, part(4..6)?, part(6..8)?);
-    let (hour, minute, second) = (part(8..10)?, part(10..12)?, part(12..14)?);
-    Some(seconds_at(year, month, day) + hour * 3600 + minute * 60 + second)
+    Timestamp::parse(stamp).ok().map(|t| t.unix_seconds())
 }
 
 #[cfg(test)]
