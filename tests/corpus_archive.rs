@@ -34,6 +34,18 @@ fn crawl_and_compare() -> (BTreeMap<String, Outcome>, Relations) {
     crawl_domains(&archive, dir.path(), &db, &domains);
     let out = dir.path().join("tree");
     export_markdown(&db, &out);
+    // `history` names where each off-site version's policy lived.
+    for domain in OFF_SITE {
+        let history = common::crawler()
+            .arg("--db")
+            .arg(&db)
+            .arg("history")
+            .arg(domain)
+            .output()
+            .expect("crawler runs");
+        let shown = common::text(&history.stdout);
+        assert!(shown.contains("linked-offsite"), "{domain}: {shown}");
+    }
     let store = store::Store::open_read_only(&db).expect("store opens");
     let relations = pairs
         .iter()

@@ -82,25 +82,12 @@ pub fn crawler() -> Command {
 
 /// Crawls the demo archive's domains into `db` with fast limits; panics unless it succeeds.
 pub fn crawl_demo(archive: &Archive, dir: &Path, db: &Path) {
-    let config = dir.join("fast-crawl.toml");
-    std::fs::write(
-        &config,
-        "[archive]\ncdx_requests_per_minute = 6000\nplayback_requests_per_second = 200.0\nretry_base_delay = 0.02\n",
-    )
-    .expect("write config");
-    let output = crawler()
-        .arg("--config")
-        .arg(&config)
-        .arg("--archive")
-        .arg(archive.url())
-        .arg("--db")
-        .arg(db)
-        .arg("crawl")
-        .arg("--domains-file")
-        .arg(repo().join("tests/fixtures/demo/domains.txt"))
-        .output()
-        .expect("crawler runs");
-    assert!(output.status.success(), "{}", text(&output.stderr));
+    crawl_domains(
+        archive,
+        dir,
+        db,
+        &repo().join("tests/fixtures/demo/domains.txt"),
+    );
 }
 
 /// Runs SQL on a store through the system sqlite3 (`.ci/run` installs it): writes the tool
@@ -122,8 +109,8 @@ pub fn dump(db: &Path) -> String {
     String::from_utf8(out).expect("utf-8")
 }
 
-/// Crawls the domains listed in `domains_file` from `archive` into `db` with the fast limits of
-/// [`crawl_demo`]; panics unless it succeeds.
+/// Crawls the domains listed in `domains_file` from `archive` into `db` with fast limits; panics
+/// unless it succeeds.
 pub fn crawl_domains(archive: &Archive, dir: &Path, db: &Path, domains_file: &Path) {
     let config = dir.join("fast-crawl.toml");
     std::fs::write(

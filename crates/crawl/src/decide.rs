@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use store::{Alias, Decision, DecisionMethod};
+use store::{Alias, Decision, DecisionMethod, Relation};
 use wayback::{Capture, Timestamp};
 
 use crate::discovery::{self, Keywords, PolicyLink, Span, URL_THRESHOLD, match_key};
@@ -255,14 +255,9 @@ pub(crate) fn unlisted_choice<'a>(
     aliases: &[Alias],
     keywords: &Keywords,
 ) -> UnlistedChoice<'a> {
-    let on_site = |link: &PolicyLink| {
-        host_of(&link.url).is_some_and(|host| {
-            discovery::host_in_domain(&host, domain)
-                || aliases
-                    .iter()
-                    .any(|a| discovery::host_in_domain(&host, &a.host))
-        })
-    };
+    let alias_hosts: Vec<String> = aliases.iter().map(|a| a.host.clone()).collect();
+    let on_site =
+        |link: &PolicyLink| relation(&link.url, domain, &alias_hosts) != Relation::LinkedOffsite;
     if let Some(link) = read.links.iter().find(|link| on_site(link)) {
         return UnlistedChoice {
             link: Some(link),
@@ -477,6 +472,23 @@ pub(crate) fn refusal_decision(
         candidates: refused.iter().map(|(link, _)| link.url.clone()).collect(),
         note: Some(format!("refused: {note}")),
     })
+}
+
+/// Where a policy URL lives, seen from `domain` (which moved to `aliases`).
+pub(crate) fn relation(url: &str, domain: &str, aliases: &[String]) -> Relation {
+    let Some(host) = host_of(url) else {
+        return Relation::LinkedOffsite;
+    };
+    if discovery::host_in_domain(&host, domain) {
+        Relation::SameSite
+    } else if aliases
+        .iter()
+        .any(|alias| discovery::host_in_domain(&host, alias))
+    {
+        Relation::Alias
+    } else {
+        Relation::LinkedOffsite
+    }
 }
 
 /// The site (lowercase, without `www.`) of a URL's host.
@@ -795,7 +807,7 @@ mod tests {
     }
 
     #[test]
-    fn the_unlisted_link_stays_on_the_domain_or_an_alias() {
+    fn the_unlisted_link_prefers_the_site_then_a_link_that_reads_as_its_policy() {
         let samples = [
             homepage("20120101000000"),
             homepage("20130101000000"),
@@ -874,6 +886,20 @@ mod tests {
             Some("20140101000000")
         );
         assert_eq!(decision.candidates, ["http://help.a.com/legal"]);
+    }
+
+    #[test]
+    fn a_policy_lives_on_the_site_on_an_alias_or_elsewhere() {
+        let aliases = ["smartfocus.com".to_owned()];
+        let of = |url: &str| relation(url, "emailvision.com", &aliases);
+        assert_eq!(of("http://www.emailvision.com/privacy"), Relation::SameSite);
+        assert_eq!(of("https://legal.emailvision.com/p"), Relation::SameSite);
+        assert_eq!(of("http://www.smartfocus.com/privacy"), Relation::Alias);
+        assert_eq!(
+            of("http://www.godaddy.com/agreements/ShowDoc.aspx"),
+            Relation::LinkedOffsite
+        );
+        assert_eq!(of("not a url"), Relation::LinkedOffsite);
     }
 
     #[test]

@@ -5,11 +5,11 @@ use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
 
 use futures_util::StreamExt;
-use store::{DigestCheck, Domain, FetchResult, NewContent, PendingCapture};
+use store::{CaptureText, DigestCheck, Domain, FetchResult, NewContent, PendingCapture};
 use tracing::Instrument;
 use wayback::{Memento, WaybackError};
 
-use crate::text::{CaptureText, ConvertFailure, convert_capture};
+use crate::text::{ConvertFailure, convert_capture};
 use crate::{CrawlError, Crawler};
 
 /// What fetching one pending capture did.
@@ -77,30 +77,8 @@ impl Crawler {
         let is_ok_status = capture.status.is_none_or(|s| (200..300).contains(&s));
         if is_ok_status
             && let Some(sha1) = self.with_store(|s| s.content_for_digest(&capture.digest))?
-            && let Some(content) = self.with_store(|s| s.content(&sha1))?
+            && let Some(text) = self.stored_text(domain, &capture, &sha1).await?
         {
-            // The same bytes at the same URL give the same text at any time: convert only
-            // when no capture of them has a text yet.
-            let known = self.with_store(|s| {
-                s.text_for_content(&sha1, &capture.url, policy_text::CONVERTER_VERSION)
-            })?;
-            let text = match known {
-                Some(known) => Ok(CaptureText {
-                    text_hash: known.text_hash,
-                    record: known.text,
-                    encoding: "",
-                }),
-                None => {
-                    self.convert(
-                        &domain.name,
-                        content.body,
-                        content.content_type,
-                        &capture.timestamp,
-                        &capture.url,
-                    )
-                    .await
-                }
-            };
             let result = FetchResult {
                 content_sha1: sha1,
                 found_url: capture.url.clone(),
@@ -133,9 +111,20 @@ impl Crawler {
             }
         };
         let found = self.found_url(&memento);
+        // The same bytes at the same URL were converted before (another capture that led
+        // here): their text is kept, and so are the bytes.
+        let known = if (200..300).contains(&memento.status) {
+            self.with_store(|s| {
+                s.text_for_content(&memento.sha1, &found, policy_text::CONVERTER_VERSION)
+            })?
+        } else {
+            None
+        };
         // The conversion decodes the body once, off the async threads, and names the charset
         // it used; only a page that is not converted is decoded here for it.
-        let (charset, text) = if (200..300).contains(&memento.status) {
+        let (charset, text) = if let Some(known) = known {
+            (None, Ok(known))
+        } else if (200..300).contains(&memento.status) {
             match self
                 .convert(
                     &domain.name,
@@ -146,7 +135,7 @@ impl Crawler {
                 )
                 .await
             {
-                Ok(text) => (text.encoding, Ok(text)),
+                Ok((text, encoding)) => (Some(encoding), Ok(text)),
                 Err(failure) => {
                     tracing::warn!(%failure, url = %capture.url, timestamp = %capture.timestamp, "capture not converted");
                     self.live.errors.fetch_add(1, Ordering::Relaxed);
@@ -159,19 +148,19 @@ impl Crawler {
                         self.with_store(|s| s.capture_failed(capture.id, &note, true))?;
                         return Ok(Fetched::Failed);
                     }
-                    (memento.text().encoding.name(), Err(failure))
+                    (Some(memento.text().encoding.name()), Err(failure))
                 }
             }
         } else {
             (
-                memento.text().encoding.name(),
+                Some(memento.text().encoding.name()),
                 Err(ConvertFailure::other(format!(
                     "archived status {}",
                     memento.status
                 ))),
             )
         };
-        self.keep_content(&memento, Some(charset))?;
+        self.keep_content(&memento, charset)?;
         let note = if verdict.is_damaged() {
             Some(verdict.note())
         } else {
@@ -241,6 +230,36 @@ impl Crawler {
         Ok(Ok((first, verdict)))
     }
 
+    /// The text of a capture whose bytes the store holds under `sha1`: the one a capture of the
+    /// same bytes at the same URL was given (the same at any time), else converted now. `None`
+    /// when the bytes are not there after all.
+    async fn stored_text(
+        &self,
+        domain: &Domain,
+        capture: &PendingCapture,
+        sha1: &str,
+    ) -> Result<Option<Result<CaptureText, ConvertFailure>>, CrawlError> {
+        let known = self.with_store(|s| {
+            s.text_for_content(sha1, &capture.url, policy_text::CONVERTER_VERSION)
+        })?;
+        if let Some(known) = known {
+            return Ok(Some(Ok(known)));
+        }
+        let Some(content) = self.with_store(|s| s.content(sha1))? else {
+            return Ok(None);
+        };
+        let converted = self
+            .convert(
+                &domain.name,
+                content.body,
+                content.content_type,
+                &capture.timestamp,
+                &capture.url,
+            )
+            .await;
+        Ok(Some(converted.map(|(text, _)| text)))
+    }
+
     /// Records a fetched capture, with its text when it has one.
     fn record_fetched(
         &self,
@@ -249,7 +268,7 @@ impl Crawler {
         text: Option<&CaptureText>,
     ) -> Result<(), CrawlError> {
         Ok(self.with_store(|s| match text {
-            Some(text) => s.capture_converted(capture_id, result, &text.record),
+            Some(text) => s.capture_converted(capture_id, result, &text.text),
             None => s.capture_fetched(capture_id, result),
         })?)
     }
@@ -262,7 +281,7 @@ impl Crawler {
         content_type: Option<String>,
         timestamp: &str,
         url: &str,
-    ) -> Result<CaptureText, ConvertFailure> {
+    ) -> Result<(CaptureText, &'static str), ConvertFailure> {
         let (domain, base) = (domain.to_owned(), self.settings.snapshot_base.clone());
         let (timestamp, url) = (timestamp.to_owned(), url.to_owned());
         self.live.conversions.fetch_add(1, Ordering::Relaxed);

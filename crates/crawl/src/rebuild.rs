@@ -9,11 +9,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use store::{
-    ConvertedCapture, DigestCheck, Domain, NewVersion, Observation, PolicyVersion, Store,
-    StoredText, TextUpdate,
+    CaptureText, ConvertedCapture, DigestCheck, Domain, NewVersion, Observation, PolicyVersion,
+    Store, StoredText, TextUpdate,
 };
 
-use crate::text::{CaptureText, ConvertFailure, convert_capture};
+use crate::text::{ConvertFailure, convert_capture};
 use crate::versions::build;
 use crate::{CrawlError, CrawlSettings};
 
@@ -153,7 +153,8 @@ fn derive_domain(
                     &settings.snapshot_base,
                     &capture.found_timestamp,
                     &capture.found_url,
-                ),
+                )
+                .map(|(text, _)| text),
                 None => Err(ConvertFailure::other("content missing".into())),
             };
             converted.insert(key.clone(), result);
@@ -171,7 +172,7 @@ fn derive_domain(
             Ok(text) => TextUpdate {
                 capture_id: capture.capture_id,
                 text_hash: Some(text.text_hash.clone()),
-                text: Some(text.record.clone()),
+                text: Some(text.text.clone()),
                 note: None,
             },
             Err(failure) => TextUpdate {

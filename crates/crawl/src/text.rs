@@ -1,18 +1,8 @@
-//! A capture's text: the one conversion of its bytes, kept as the store keeps it.
+//! A capture's text: the one conversion of its bytes, as the store keeps it
+//! (`store::CaptureText`).
 
 use policy_text::document::{self, BodyTemplate};
-use store::TextRecord;
-
-/// What converting one capture gave: its text hash and the text to keep.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CaptureText {
-    /// The hash that decides versions ([`document::text_hash`]).
-    pub text_hash: String,
-    /// The body template and title, for the store.
-    pub record: TextRecord,
-    /// The encoding the bytes were decoded from.
-    pub encoding: &'static str,
-}
+use store::{CaptureText, TextRecord};
 
 /// Why a capture has no text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +29,7 @@ impl std::fmt::Display for ConvertFailure {
 
 /// Converts a capture's bytes (`timestamp` and `url`: the capture actually served, which the
 /// snapshot link names and relative links resolve against). Blocking: call it off the async
-/// threads.
+/// threads. Gives the text with the encoding the bytes were decoded from.
 pub(crate) fn convert_capture(
     domain: &str,
     body: &[u8],
@@ -47,7 +37,7 @@ pub(crate) fn convert_capture(
     snapshot_base: &str,
     timestamp: &str,
     url: &str,
-) -> Result<CaptureText, ConvertFailure> {
+) -> Result<(CaptureText, &'static str), ConvertFailure> {
     let snapshot = policy_text::snapshot_url(snapshot_base, timestamp, url);
     let converted =
         policy_text::convert(body, content_type, domain, &snapshot).map_err(|error| {
@@ -60,15 +50,15 @@ pub(crate) fn convert_capture(
     let text_hash = document::text_hash(body)
         .ok_or_else(|| ConvertFailure::other("no readable text".to_owned()))?;
     let template = BodyTemplate::of(body, timestamp);
-    Ok(CaptureText {
+    let text = CaptureText {
         text_hash,
-        record: TextRecord {
+        text: TextRecord {
             key: template.key(),
             templated: template.is_templated(),
             body: template.text().to_owned(),
             title: converted.title,
             converter: policy_text::CONVERTER_VERSION.to_owned(),
         },
-        encoding: converted.encoding,
-    })
+    };
+    Ok((text, converted.encoding))
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use policy_text::document::{self, BodyTemplate};
-use store::{Domain, NewVersion, Observation, PolicyVersion, Relation, StoredText};
+use store::{CaptureText, Domain, NewVersion, Observation, PolicyVersion, StoredText};
 
 use crate::{CrawlError, Crawler};
 
@@ -67,30 +67,10 @@ pub(crate) fn build(
             policy_host: url::Url::parse(&first.url)
                 .ok()
                 .and_then(|u| u.host_str().map(str::to_owned)),
-            relation: Some(relation(&first.url, domain, aliases)),
+            relation: Some(crate::decide::relation(&first.url, domain, aliases)),
         });
     }
     versions
-}
-
-/// Where a policy URL lives, seen from `domain` (which moved to `aliases`).
-pub(crate) fn relation(url: &str, domain: &str, aliases: &[String]) -> Relation {
-    let Some(host) = url::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(crate::discovery::site_of))
-    else {
-        return Relation::LinkedOffsite;
-    };
-    if crate::discovery::host_in_domain(&host, domain) {
-        Relation::SameSite
-    } else if aliases
-        .iter()
-        .any(|alias| crate::discovery::host_in_domain(&host, alias))
-    {
-        Relation::Alias
-    } else {
-        Relation::LinkedOffsite
-    }
 }
 
 /// The fields of a version, as the store keeps them (JSON).
@@ -171,12 +151,12 @@ impl Crawler {
                 )
                 .await
             {
-                Ok(text) => {
-                    self.with_store(|s| s.keep_capture_text(observation.capture_id, &text.record))?;
+                Ok((CaptureText { text, .. }, _)) => {
+                    self.with_store(|s| s.keep_capture_text(observation.capture_id, &text))?;
                     let observation = &mut observations[index];
-                    observation.text_key = Some(text.record.key);
-                    observation.title = text.record.title;
-                    observation.converter = Some(text.record.converter);
+                    observation.text_key = Some(text.key);
+                    observation.title = text.title;
+                    observation.converter = Some(text.converter);
                 }
                 Err(error) => tracing::warn!(%error, "version text lost"),
             }
@@ -188,20 +168,6 @@ impl Crawler {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_policy_lives_on_the_site_on_an_alias_or_elsewhere() {
-        let aliases = ["smartfocus.com".to_owned()];
-        let of = |url: &str| relation(url, "emailvision.com", &aliases);
-        assert_eq!(of("http://www.emailvision.com/privacy"), Relation::SameSite);
-        assert_eq!(of("https://legal.emailvision.com/p"), Relation::SameSite);
-        assert_eq!(of("http://www.smartfocus.com/privacy"), Relation::Alias);
-        assert_eq!(
-            of("http://www.godaddy.com/agreements/ShowDoc.aspx"),
-            Relation::LinkedOffsite
-        );
-        assert_eq!(of("not a url"), Relation::LinkedOffsite);
-    }
 
     fn observation(id: i64, ts: &str, hash: &str, key: &str, title: Option<&str>) -> Observation {
         Observation {
@@ -281,7 +247,7 @@ mod tests {
                 .contains("\n# None\n\nWe do not care.\n")
         );
         assert_eq!(versions[1].fields_version.as_deref(), Some(fields::VERSION));
-        assert_eq!(versions[0].relation, Some(Relation::SameSite));
+        assert_eq!(versions[0].relation, Some(store::Relation::SameSite));
         assert_eq!(versions[0].policy_host.as_deref(), Some("a.com"));
         let fields: serde_json::Value =
             serde_json::from_str(versions[0].fields.as_deref().expect("fields")).expect("json");

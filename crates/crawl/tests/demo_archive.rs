@@ -198,3 +198,41 @@ async fn a_rerun_changes_nothing_and_new_captures_add_exactly_the_new_versions()
     assert_eq!(zoo[2].0, "20120101000000");
     server.shutdown().await;
 }
+
+/// Crawls `domains` and gives how many conversions the run made, and the store.
+async fn crawl_counting(server: &FakeWayback, store: Store) -> (u64, Store) {
+    let client = WaybackClient::new(archive_config(&server.base_url())).expect("client");
+    let crawler = Crawler::new(client, store, CrawlSettings::default());
+    let names: Vec<String> = DOMAINS.iter().map(|d| d.to_string()).collect();
+    crawler.run(&names, &Window::default()).await.expect("run");
+    let conversions = crawler
+        .live_counts()
+        .conversions
+        .load(std::sync::atomic::Ordering::Relaxed);
+    (conversions, crawler.into_store())
+}
+
+#[tokio::test]
+async fn each_capture_is_converted_once_and_a_rerun_converts_nothing() {
+    let server = FakeWayback::start(fixtures()).await.expect("server");
+    let (conversions, store) =
+        crawl_counting(&server, Store::open_in_memory().expect("store")).await;
+    // At most one conversion per fetched page, none again to build the versions (which come
+    // from the kept texts), and at least one per distinct (bytes, URL).
+    let mut pages = 0;
+    let mut distinct = std::collections::BTreeSet::new();
+    for domain in store.domains().expect("domains") {
+        for capture in store.converted_captures(domain.id).expect("captures") {
+            pages += 1;
+            distinct.insert((capture.content_sha1, capture.found_url));
+        }
+    }
+    assert!(
+        (distinct.len() as u64..=pages).contains(&conversions),
+        "{conversions} conversions for {pages} fetched pages ({} distinct)",
+        distinct.len()
+    );
+    let (again, _store) = crawl_counting(&server, store).await;
+    assert_eq!(again, 0, "a rerun on an unchanged archive converts nothing");
+    server.shutdown().await;
+}

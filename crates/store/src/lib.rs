@@ -19,7 +19,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 pub use export::{ExportCounts, ExportFilter, ExportRow};
-pub use texts::{ConvertedCapture, KnownText, Rebuilt, StoredText, TextRecord, TextUpdate};
+pub use texts::{CaptureText, ConvertedCapture, StoredText, TextRecord, TextUpdate};
 
 /// What can go wrong with the store.
 #[derive(Debug, thiserror::Error)]
@@ -192,6 +192,18 @@ stored_enum! {
         UrlKeywords => "url-keywords",
         /// Nothing was chosen.
         None => "none",
+    }
+}
+
+stored_enum! {
+    /// Why a version was last changed by `crawler rebuild`.
+    pub enum Rebuilt {
+        /// Its text (or title, or link) was re-derived; it starts where a version started
+        /// before.
+        Text => "text",
+        /// It starts where no version started before: a newer converter tells apart captures
+        /// an older one found alike (a tooling change, not a change of the policy).
+        Split => "split",
     }
 }
 
@@ -1186,7 +1198,7 @@ impl Store {
                 fields: row.get(10)?,
                 converter: row.get(11)?,
                 fields_version: row.get(12)?,
-                rebuilt: texts::rebuilt_from(row.get(13)?),
+                rebuilt: row.get(13)?,
                 policy_host: row.get(14)?,
                 relation: row.get(15)?,
             })

@@ -3,9 +3,8 @@
 //! version, and the rebuild runs.
 
 use rusqlite::{OptionalExtension, Transaction, params};
-use serde::Serialize;
 
-use crate::{FetchResult, NewVersion, Result, Store};
+use crate::{FetchResult, NewVersion, Rebuilt, Result, Store};
 
 /// A capture's converted text, as the store keeps it: the body template
 /// (`policy_text::document::BodyTemplate`, stored once under its key) and the page title.
@@ -23,10 +22,10 @@ pub struct TextRecord {
     pub converter: String,
 }
 
-/// A text the store already holds for some capture.
+/// A capture's text: the hash that decides versions, and the text kept for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KnownText {
-    /// The text hash the capture was given.
+pub struct CaptureText {
+    /// The text hash (`policy_text::document::text_hash` of the body).
     pub text_hash: String,
     /// The text.
     pub text: TextRecord,
@@ -79,34 +78,6 @@ pub struct TextUpdate {
     pub note: Option<String>,
 }
 
-/// Why a version was last changed by `crawler rebuild`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Rebuilt {
-    /// Its text (or title, or link) was re-derived; it starts where a version started before.
-    Text,
-    /// It starts where no version started before: a newer converter tells apart captures an
-    /// older one found alike (a tooling change, not a change of the policy).
-    Split,
-}
-
-impl Rebuilt {
-    fn as_str(self) -> &'static str {
-        match self {
-            Rebuilt::Text => "text",
-            Rebuilt::Split => "split",
-        }
-    }
-
-    fn parse(value: &str) -> Option<Rebuilt> {
-        match value {
-            "text" => Some(Rebuilt::Text),
-            "split" => Some(Rebuilt::Split),
-            _ => None,
-        }
-    }
-}
-
 impl Store {
     /// Records a fetched capture converted to `text`.
     pub fn capture_converted(
@@ -126,7 +97,7 @@ impl Store {
         content_sha1: &str,
         found_url: &str,
         converter: &str,
-    ) -> Result<Option<KnownText>> {
+    ) -> Result<Option<CaptureText>> {
         Ok(self
             .conn
             .query_row(
@@ -137,7 +108,7 @@ impl Store {
                  LIMIT 1",
                 params![content_sha1, found_url, converter],
                 |row| {
-                    Ok(KnownText {
+                    Ok(CaptureText {
                         text_hash: row.get(0)?,
                         text: TextRecord {
                             key: row.get(1)?,
@@ -278,12 +249,12 @@ pub(crate) fn rebuilt_marks(
     domain_id: i64,
     wanted: &[NewVersion],
     rebuild_id: Option<i64>,
-) -> Result<Vec<(Option<&'static str>, Option<i64>)>> {
+) -> Result<Vec<(Option<Rebuilt>, Option<i64>)>> {
     struct Existing {
         text_hash: String,
         first_seen: String,
         markdown: String,
-        rebuilt: Option<String>,
+        rebuilt: Option<Rebuilt>,
         rebuild_id: Option<i64>,
     }
     let existing: Vec<Existing> = {
@@ -312,15 +283,9 @@ pub(crate) fn rebuilt_marks(
             });
             match (kept, same_start, rebuild_id) {
                 // Unchanged (or a crawl re-syncing it): its marks stay.
-                (Some(e), _, _) => (
-                    e.rebuilt
-                        .as_deref()
-                        .and_then(Rebuilt::parse)
-                        .map(Rebuilt::as_str),
-                    e.rebuild_id,
-                ),
-                (None, Some(_), Some(id)) => (Some(Rebuilt::Text.as_str()), Some(id)),
-                (None, None, Some(id)) => (Some(Rebuilt::Split.as_str()), Some(id)),
+                (Some(e), _, _) => (e.rebuilt, e.rebuild_id),
+                (None, Some(_), Some(id)) => (Some(Rebuilt::Text), Some(id)),
+                (None, None, Some(id)) => (Some(Rebuilt::Split), Some(id)),
                 // A crawl's new version: a policy change the crawl found.
                 (None, _, None) => (None, None),
             }
@@ -338,9 +303,4 @@ fn put_text(conn: &rusqlite::Connection, text: &TextRecord) -> Result<()> {
         params![text.key, text.body, text.templated],
     )?;
     Ok(())
-}
-
-/// The stored name of a [`Rebuilt`] mark, read back.
-pub(crate) fn rebuilt_from(value: Option<String>) -> Option<Rebuilt> {
-    value.as_deref().and_then(Rebuilt::parse)
 }
