@@ -209,6 +209,23 @@ pub struct BenchCrawlArgs {
     /// generator's truth).
     #[arg(long, default_value = "uniform", value_parser = ["uniform", "realistic"])]
     pub profile: String,
+    /// The strategies crawled side by side on the same archive, each into its own store
+    /// (comma-separated: change-point, exhaustive, princeton).
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "change-point"
+    )]
+    pub strategies: Vec<StrategyArg>,
+    /// The change-point search's resolution (a number and a unit, s, m, h, d or w; default 30d).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub resolution: Option<u64>,
+    /// One JSON object per line and strategy (strategy, playback_per_true_version,
+    /// cdx_per_domain, versions_found_share, exact_first_capture_share,
+    /// long_versions_found_share, wall_over_bound, peak_rss_mb...) instead of the report.
+    #[arg(long)]
+    pub json: bool,
     /// Write the generated archive here (kept) instead of a temporary folder.
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
@@ -249,6 +266,18 @@ pub struct CrawlArgs {
     /// Only captures up to this date (YYYY[-MM[-DD]], inclusive).
     #[arg(long, value_name = "DATE")]
     pub to: Option<String>,
+    /// Which policy captures to download: change-point (the default: a binary search for each
+    /// change), exhaustive (every distinct digest) or princeton (two a year).
+    #[arg(long, value_enum, value_name = "STRATEGY")]
+    pub strategy: Option<StrategyArg>,
+    /// Download every distinct digest of every policy capture (--strategy exhaustive).
+    #[arg(long, conflicts_with = "strategy")]
+    pub exhaustive: bool,
+    /// The change-point search's resolution: inside a span whose ends hold the same text, a
+    /// capture is downloaded at least this often, so every version that lasted longer is
+    /// found (a number and a unit, s, m, h, d or w; default 30d).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub resolution: Option<u64>,
     /// Crawl only the domains whose interval (crawl_interval_days) has passed since their last
     /// crawl: for cron jobs and timers that call it often.
     #[arg(long)]
@@ -259,6 +288,17 @@ pub struct CrawlArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// The strategies `--strategy` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StrategyArg {
+    /// The change-point search.
+    ChangePoint,
+    /// Every distinct digest.
+    Exhaustive,
+    /// The capture nearest 1 April and 1 October of each year.
+    Princeton,
 }
 
 /// Arguments of `crawler history`.

@@ -3,7 +3,7 @@
 use crate::UsageError;
 use crate::cli::{
     BenchCommand, BenchConvertArgs, BenchCrawlArgs, BenchDiffArgs, BenchExportArgs,
-    BenchPathologicalArgs,
+    BenchPathologicalArgs, StrategyArg,
 };
 
 pub fn run(command: BenchCommand) -> anyhow::Result<()> {
@@ -55,8 +55,17 @@ fn crawl_options(args: BenchCrawlArgs) -> Result<bench::CrawlOptions, bench::Ben
         scale,
         seed,
         profile,
+        strategies,
+        resolution,
+        json,
         keep,
     } = args;
+    if resolution == Some(0) {
+        return Err(bench::BenchError::Usage(
+            "--resolution must be longer than 0s".into(),
+        ));
+    }
+    let resolution_seconds = resolution.unwrap_or(crawl::DEFAULT_RESOLUTION_SECONDS);
     Ok(bench::CrawlOptions {
         domains,
         scale,
@@ -64,6 +73,15 @@ fn crawl_options(args: BenchCrawlArgs) -> Result<bench::CrawlOptions, bench::Ben
         profile: profile
             .parse()
             .map_err(|error| bench::BenchError::Usage(format!("{error}")))?,
+        strategies: strategies
+            .into_iter()
+            .map(|strategy| match strategy {
+                StrategyArg::ChangePoint => crawl::Strategy::ChangePoint { resolution_seconds },
+                StrategyArg::Exhaustive => crawl::Strategy::Exhaustive,
+                StrategyArg::Princeton => crawl::Strategy::Princeton,
+            })
+            .collect(),
+        json,
         keep,
         fake_wayback: None,
         cpu_time,

@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use store::Store;
 
 use crate::UsageError;
-use crate::cli::CrawlArgs;
+use crate::cli::{CrawlArgs, StrategyArg};
 use crate::commands::wayback_error;
 use crate::config::Settings;
 
@@ -43,7 +43,24 @@ pub fn run(settings: &Settings, args: CrawlArgs) -> anyhow::Result<()> {
         archive.contact = contact.clone();
     }
     let client = wayback::WaybackClient::new(archive).map_err(wayback_error)?;
-    let crawler = crawl::Crawler::new(client, store, settings.crawl.clone());
+    let mut crawl_settings = settings.crawl.clone();
+    if args.exhaustive {
+        crawl_settings.strategy = crawl::StrategyName::Exhaustive;
+    }
+    if let Some(strategy) = args.strategy {
+        crawl_settings.strategy = match strategy {
+            StrategyArg::ChangePoint => crawl::StrategyName::ChangePoint,
+            StrategyArg::Exhaustive => crawl::StrategyName::Exhaustive,
+            StrategyArg::Princeton => crawl::StrategyName::Princeton,
+        };
+    }
+    if let Some(seconds) = args.resolution {
+        if seconds == 0 {
+            return Err(UsageError("--resolution must be longer than 0s".into()).into());
+        }
+        crawl_settings.resolution_days = seconds as f64 / 86_400.0;
+    }
+    let crawler = crawl::Crawler::new(client, store, crawl_settings);
     let bar = progress_bar(names.len() as u64);
     let started = Instant::now();
     let report = crate::commands::runtime()?.block_on(async {

@@ -25,6 +25,11 @@ pub struct CrawlOptions {
     /// The generator's profile; for [`Profile::Realistic`] the crawl is compared with the
     /// generator's truth.
     pub profile: Profile,
+    /// The strategies crawled, one after the other, each into its own store, on the same
+    /// archive.
+    pub strategies: Vec<crawl::Strategy>,
+    /// One JSON object per line and strategy instead of the report.
+    pub json: bool,
     /// Write the generated archive here (kept) instead of a temporary folder.
     pub keep: Option<PathBuf>,
     /// The `fake-wayback` binary; by default the one beside the running executable.
@@ -35,10 +40,11 @@ pub struct CrawlOptions {
 }
 
 /// Generates an archive (a note on `progress`), serves it with `fake-wayback` in its own
-/// process, crawls it into a temporary store, and writes the crawl's cost to `out`: requests
-/// against their targets, conversions per downloaded capture, wall time against the lower
-/// bound the rate limits set, CPU time, and memory by share of domains done. On the realistic
-/// profile it also compares the stored versions with the generator's truth ([`TruthFigures`]).
+/// process, and crawls it once per strategy, each into its own temporary store, writing each
+/// crawl's cost to `out`: requests against their targets, conversions per downloaded capture,
+/// wall time against the lower bound the rate limits set, CPU time, and memory by share of
+/// domains done. On the realistic profile it also compares the stored versions with the
+/// generator's truth ([`TruthFigures`]). With `json`, one [`StrategyRow`] per line instead.
 pub fn crawl(
     options: &CrawlOptions,
     out: &mut dyn Write,
@@ -48,6 +54,9 @@ pub fn crawl(
         return Err(BenchError::Usage(
             "--domains and --scale must be positive".into(),
         ));
+    }
+    if options.strategies.is_empty() {
+        return Err(BenchError::Usage("--strategies names none".into()));
     }
     let work = tempfile::tempdir().map_err(BenchError::io("cannot create a temporary folder"))?;
     let fixtures = options
@@ -99,11 +108,185 @@ pub fn crawl(
         contact: "bench@localhost".into(),
         ..wayback::ArchiveConfig::default()
     };
+    if !options.json {
+        writeln!(
+            out,
+            "bench crawl: {} domains, {} captures in the archive, scale x{} (CDX {}/min, playback {}/s)",
+            options.domains,
+            generated.captures,
+            options.scale,
+            archive.cdx_requests_per_minute,
+            archive.playback_requests_per_second
+        )?;
+    }
+    for (index, &strategy) in options.strategies.iter().enumerate() {
+        writeln!(progress, "crawling with strategy {}", describe(strategy))?;
+        let db = work.path().join(format!("bench-{index}.sqlite"));
+        let run = crawl_once(options, &archive, strategy, &generated.domains, &db)?;
+        let truth = if options.profile == Profile::Realistic {
+            let store = store::Store::open_read_only(&db)?;
+            Some(TruthFigures::of(
+                &generated.truth,
+                &stored_versions(&store)?,
+                long_seconds(strategy),
+            ))
+        } else {
+            None
+        };
+        if options.json {
+            let row = StrategyRow::of(strategy, &run, truth.as_ref(), options.domains);
+            writeln!(out, "{}", serde_json::to_string(&row)?)?;
+        } else {
+            run.write(out, strategy, generated.expected_versions, options.domains)?;
+            if let Some(truth) = &truth {
+                truth.write(out, strategy, &run, options.domains)?;
+            }
+        }
+    }
+    server.stop();
+    Ok(())
+}
+
+/// A strategy as the report names it.
+fn describe(strategy: crawl::Strategy) -> String {
+    match strategy {
+        crawl::Strategy::ChangePoint { resolution_seconds } => {
+            format!("change-point (resolution {})", days(resolution_seconds))
+        }
+        other => other.name().to_owned(),
+    }
+}
+
+fn days(seconds: u64) -> String {
+    if seconds.is_multiple_of(86_400) {
+        format!("{}d", seconds / 86_400)
+    } else {
+        format!("{seconds}s")
+    }
+}
+
+/// Versions lasting longer than this must all be found: the change-point search's resolution,
+/// else 30 days.
+fn long_seconds(strategy: crawl::Strategy) -> i64 {
+    match strategy {
+        crawl::Strategy::ChangePoint { resolution_seconds } => resolution_seconds as i64,
+        _ => LONG_SECONDS,
+    }
+}
+
+/// What one crawl of the archive cost.
+struct CrawlRun {
+    report: crawl::RunReport,
+    conversions: u64,
+    wall: f64,
+    bound: f64,
+    cpu: Option<CpuTime>,
+    /// Resident memory sampled while the crawl ran, by quarter of the domains done (KiB).
+    rss_by_quarter: BTreeMap<u64, u64>,
+    playback_rate: f64,
+}
+
+impl CrawlRun {
+    /// The largest resident memory sampled during this crawl, in MB.
+    fn peak_rss_mb(&self) -> f64 {
+        self.rss_by_quarter.values().copied().max().unwrap_or(0) as f64 / 1024.0
+    }
+
+    fn wall_over_bound(&self) -> f64 {
+        self.wall / self.bound.max(f64::EPSILON)
+    }
+
+    fn write(
+        &self,
+        out: &mut dyn Write,
+        strategy: crawl::Strategy,
+        expected_versions: usize,
+        domains: usize,
+    ) -> Result<(), BenchError> {
+        let c = &self.report.counts;
+        let versions = c.versions_new.max(1);
+        writeln!(out, "strategy {}:", describe(strategy))?;
+        writeln!(
+            out,
+            "versions: {} stored ({} expected by the generator); run {:?}, {} errors",
+            c.versions_new, expected_versions, self.report.status, c.errors
+        )?;
+        writeln!(
+            out,
+            "CDX requests: {} = {:.2} per domain (target <= 3)",
+            c.cdx_requests,
+            c.cdx_requests as f64 / domains as f64
+        )?;
+        writeln!(
+            out,
+            "playback requests: {} = {:.2} per stored version (target <= 1.2)",
+            c.playback_requests,
+            c.playback_requests as f64 / versions as f64
+        )?;
+        writeln!(
+            out,
+            "  of which: {} policy captures downloaded ({} of them new HTML of a text already seen), {} homepage reads and archived-redirect hops",
+            c.captures_fetched,
+            c.captures_fetched.saturating_sub(c.versions_new),
+            c.playback_requests.saturating_sub(c.captures_fetched)
+        )?;
+        writeln!(
+            out,
+            "conversions: {} for {} downloaded captures ({:.2} per downloaded capture)",
+            self.conversions,
+            c.captures_fetched,
+            self.conversions as f64 / c.captures_fetched.max(1) as f64
+        )?;
+        writeln!(
+            out,
+            "wall time: {:.1} s; lower bound from the limits {:.1} s (playback {}/s); ratio {:.3} (target <= 1.1)",
+            self.wall,
+            self.bound,
+            self.playback_rate,
+            self.wall_over_bound()
+        )?;
+        match self.cpu {
+            Some(cpu) => {
+                let total = (cpu.user + cpu.system).as_secs_f64();
+                writeln!(
+                    out,
+                    "CPU time of the crawl: {total:.2} s (user {:.2} s, system {:.2} s) = {:.1}% of the wall time, {:.2} ms per downloaded capture",
+                    cpu.user.as_secs_f64(),
+                    cpu.system.as_secs_f64(),
+                    100.0 * total / self.wall.max(f64::EPSILON),
+                    1000.0 * total / c.captures_fetched.max(1) as f64
+                )?;
+            }
+            None => writeln!(out, "CPU time of the crawl: unavailable on this platform")?,
+        }
+        let quarters: Vec<String> = self
+            .rss_by_quarter
+            .iter()
+            .map(|(q, kib)| format!("{}%: {:.1} MB", q * 25, *kib as f64 / 1024.0))
+            .collect();
+        writeln!(
+            out,
+            "peak memory during this crawl: {:.1} MB (target < 150 MB; the process's peak so far {:.1} MB); by share of domains done: {}",
+            self.peak_rss_mb(),
+            peak_rss_kib().unwrap_or(0) as f64 / 1024.0,
+            quarters.join(", ")
+        )?;
+        Ok(())
+    }
+}
+
+/// Crawls the served archive once with `strategy` into a new store at `db`.
+fn crawl_once(
+    options: &CrawlOptions,
+    archive: &wayback::ArchiveConfig,
+    strategy: crawl::Strategy,
+    names: &[String],
+    db: &Path,
+) -> Result<CrawlRun, BenchError> {
     let client = wayback::WaybackClient::new(archive.clone())?;
-    let db = work.path().join("bench.sqlite");
-    let store = store::Store::open(&db)?;
-    let crawler = crawl::Crawler::new(client, store, crawl::CrawlSettings::default());
-    let names = generated.domains;
+    let store = store::Store::open(db)?;
+    let settings = crawl::CrawlSettings::with_strategy(strategy);
+    let crawler = crawl::Crawler::new(client, store, settings);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -113,7 +296,7 @@ pub fn crawl(
     let cpu_before = (options.cpu_time)();
     let started = Instant::now();
     let report = runtime.block_on(async {
-        let run = crawler.run(&names, &window);
+        let run = crawler.run(names, &window);
         tokio::pin!(run);
         let mut tick = tokio::time::interval(Duration::from_millis(200));
         loop {
@@ -137,106 +320,80 @@ pub fn crawl(
             user: after.user.saturating_sub(before.user),
             system: after.system.saturating_sub(before.system),
         });
-    server.stop();
     let conversions = crawler.live_counts().conversions.load(Ordering::Relaxed);
     drop(crawler);
-    let c = report.counts;
-    let versions = c.versions_new.max(1);
+    let c = &report.counts;
     let cdx_rate = f64::from(archive.cdx_requests_per_minute) / 60.0;
     let playback_rate = archive.playback_requests_per_second;
     // With no bursts, n requests at rate r need (n - 1) / r seconds; the pools run in parallel.
     let bound = ((c.cdx_requests.saturating_sub(1)) as f64 / cdx_rate)
         .max((c.playback_requests.saturating_sub(1)) as f64 / playback_rate);
-    writeln!(
-        out,
-        "bench crawl: {} domains, {} captures in the archive, scale x{} (CDX {}/min, playback {}/s)",
-        options.domains,
-        generated.captures,
-        options.scale,
-        archive.cdx_requests_per_minute,
-        playback_rate
-    )?;
-    writeln!(
-        out,
-        "versions: {} stored ({} expected by the generator); run {:?}, {} errors",
-        c.versions_new, generated.expected_versions, report.status, c.errors
-    )?;
-    writeln!(
-        out,
-        "CDX requests: {} = {:.2} per domain (target <= 3)",
-        c.cdx_requests,
-        c.cdx_requests as f64 / options.domains as f64
-    )?;
-    writeln!(
-        out,
-        "playback requests: {} = {:.2} per stored version (target <= 1.2)",
-        c.playback_requests,
-        c.playback_requests as f64 / versions as f64
-    )?;
-    writeln!(
-        out,
-        "  of which: {} policy captures downloaded ({} of them new HTML of a text already seen), {} homepage reads and archived-redirect hops",
-        c.captures_fetched,
-        c.captures_fetched.saturating_sub(c.versions_new),
-        c.playback_requests.saturating_sub(c.captures_fetched)
-    )?;
-    writeln!(
-        out,
-        "conversions: {conversions} for {} downloaded captures ({:.2} per downloaded capture)",
-        c.captures_fetched,
-        conversions as f64 / c.captures_fetched.max(1) as f64
-    )?;
-    writeln!(
-        out,
-        "wall time: {wall:.1} s; lower bound from the limits {bound:.1} s; ratio {:.3} (target <= 1.1)",
-        wall / bound.max(f64::EPSILON)
-    )?;
-    match cpu {
-        Some(cpu) => {
-            let total = (cpu.user + cpu.system).as_secs_f64();
-            writeln!(
-                out,
-                "CPU time of the crawl: {total:.2} s (user {:.2} s, system {:.2} s) = {:.1}% of the wall time, {:.2} ms per downloaded capture",
-                cpu.user.as_secs_f64(),
-                cpu.system.as_secs_f64(),
-                100.0 * total / wall.max(f64::EPSILON),
-                1000.0 * total / c.captures_fetched.max(1) as f64
-            )?;
-        }
-        None => writeln!(out, "CPU time of the crawl: unavailable on this platform")?,
-    }
-    let quarters: Vec<String> = rss_by_quarter
-        .iter()
-        .map(|(q, kib)| format!("{}%: {:.1} MB", q * 25, *kib as f64 / 1024.0))
-        .collect();
-    writeln!(
-        out,
-        "peak memory: {:.1} MB (target < 150 MB); by share of domains done: {}",
-        peak_rss_kib().unwrap_or(0) as f64 / 1024.0,
-        quarters.join(", ")
-    )?;
-    if options.profile == Profile::Realistic {
-        let store = store::Store::open_read_only(&db)?;
-        let found = TruthFigures::of(&generated.truth, &stored_versions(&store)?);
-        let row = ExhaustiveRow {
-            playback_requests: c.playback_requests,
-            cdx_requests: c.cdx_requests,
-            domains: options.domains,
-            wall_over_bound: wall / bound.max(f64::EPSILON),
-            peak_rss_mb: peak_rss_kib().unwrap_or(0) as f64 / 1024.0,
-        };
-        found.write(out, &row)?;
-    }
-    Ok(())
+    Ok(CrawlRun {
+        report,
+        conversions,
+        wall,
+        bound,
+        cpu,
+        rss_by_quarter,
+        playback_rate,
+    })
 }
 
-/// The crawl's costs printed beside the truth figures.
-struct ExhaustiveRow {
-    playback_requests: u64,
-    cdx_requests: u64,
-    domains: usize,
-    wall_over_bound: f64,
-    peak_rss_mb: f64,
+/// One strategy's figures, as `--json` prints them (one object per line).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StrategyRow {
+    /// `exhaustive`, `change-point` or `princeton`.
+    pub strategy: &'static str,
+    /// The change-point search's resolution in seconds (`None` for the others).
+    pub resolution_seconds: Option<u64>,
+    /// Playback requests over the generator's true versions (stored versions on the uniform
+    /// profile, which has no truth).
+    pub playback_per_true_version: f64,
+    /// CDX requests over domains.
+    pub cdx_per_domain: f64,
+    /// True versions found (`None`: no truth).
+    pub versions_found_share: Option<f64>,
+    /// True versions found with their exact first capture.
+    pub exact_first_capture_share: Option<f64>,
+    /// True versions lasting over the resolution (30 days for the others) found.
+    pub long_versions_found_share: Option<f64>,
+    /// Wall time over the lower bound the rate limits set.
+    pub wall_over_bound: f64,
+    /// The largest resident memory sampled during the crawl.
+    pub peak_rss_mb: f64,
+    /// Versions stored.
+    pub versions_stored: u64,
+    /// Policy captures downloaded.
+    pub captures_downloaded: u64,
+}
+
+impl StrategyRow {
+    fn of(
+        strategy: crawl::Strategy,
+        run: &CrawlRun,
+        truth: Option<&TruthFigures>,
+        domains: usize,
+    ) -> StrategyRow {
+        let c = &run.report.counts;
+        let share = |part: usize, whole: usize| part as f64 / whole.max(1) as f64;
+        let versions = truth.map_or(c.versions_new as usize, |t| t.true_versions);
+        StrategyRow {
+            strategy: strategy.name(),
+            resolution_seconds: match strategy {
+                crawl::Strategy::ChangePoint { resolution_seconds } => Some(resolution_seconds),
+                _ => None,
+            },
+            playback_per_true_version: c.playback_requests as f64 / versions.max(1) as f64,
+            cdx_per_domain: c.cdx_requests as f64 / domains.max(1) as f64,
+            versions_found_share: truth.map(|t| share(t.found, t.true_versions)),
+            exact_first_capture_share: truth.map(|t| share(t.exact, t.true_versions)),
+            long_versions_found_share: truth.map(|t| share(t.long_found, t.long)),
+            wall_over_bound: run.wall_over_bound(),
+            peak_rss_mb: run.peak_rss_mb(),
+            versions_stored: c.versions_new,
+            captures_downloaded: c.captures_fetched,
+        }
+    }
 }
 
 /// A stored version as the comparison needs it: domain, first capture (timestamp, URL), text
@@ -270,7 +427,8 @@ pub(crate) struct TruthFigures {
     pub found: usize,
     /// True versions stored with their exact first capture (time and URL).
     pub exact: usize,
-    /// True versions that lasted over 30 days, and how many of them were found.
+    /// True versions that lasted longer than the threshold given, and how many of them were
+    /// found.
     pub long: usize,
     pub long_found: usize,
     /// True reversions, and how many of them were found.
@@ -286,8 +444,13 @@ pub(crate) struct TruthFigures {
 const LONG_SECONDS: i64 = 30 * 86_400;
 
 impl TruthFigures {
-    /// Compares `stored` (any order) with `truth` (domain by domain, in time order).
-    pub(crate) fn of(truth: &[TrueVersion], stored: &[StoredVersion]) -> TruthFigures {
+    /// Compares `stored` (any order) with `truth` (domain by domain, in time order); versions
+    /// lasting over `long_seconds` are counted apart.
+    pub(crate) fn of(
+        truth: &[TrueVersion],
+        stored: &[StoredVersion],
+        long_seconds: i64,
+    ) -> TruthFigures {
         let mut by_domain: BTreeMap<&str, Vec<&TrueVersion>> = BTreeMap::new();
         for version in truth {
             by_domain.entry(&version.domain).or_default().push(version);
@@ -297,7 +460,7 @@ impl TruthFigures {
             stored: stored.len(),
             long: truth
                 .iter()
-                .filter(|v| v.lasted_seconds() > LONG_SECONDS)
+                .filter(|v| v.lasted_seconds() > long_seconds)
                 .count(),
             reversions: truth.iter().filter(|v| v.reversion).count(),
             ..TruthFigures::default()
@@ -337,17 +500,25 @@ impl TruthFigures {
             };
             figures.found += 1;
             figures.exact += usize::from(exact);
-            figures.long_found += usize::from(version.lasted_seconds() > LONG_SECONDS);
+            figures.long_found += usize::from(version.lasted_seconds() > long_seconds);
             figures.reversions_found += usize::from(version.reversion);
         }
         figures
     }
 
-    fn write(&self, out: &mut dyn Write, row: &ExhaustiveRow) -> Result<(), BenchError> {
+    fn write(
+        &self,
+        out: &mut dyn Write,
+        strategy: crawl::Strategy,
+        run: &CrawlRun,
+        domains: usize,
+    ) -> Result<(), BenchError> {
         let share = |part: usize, whole: usize| 100.0 * part as f64 / whole.max(1) as f64;
+        let c = &run.report.counts;
         writeln!(
             out,
-            "truth (strategy exhaustive): {} true versions, {} stored; found {} = {:.1}%, with their exact first capture {} = {:.1}%",
+            "truth (strategy {}): {} true versions, {} stored; found {} = {:.1}%, with their exact first capture {} = {:.1}%",
+            describe(strategy),
             self.true_versions,
             self.stored,
             self.found,
@@ -357,7 +528,8 @@ impl TruthFigures {
         )?;
         writeln!(
             out,
-            "  lasting over 30 days: {} of {} found = {:.1}%; reversions: {} of {} found; stored versions matching no true one: {}; text-hash disagreements: {}",
+            "  lasting over {}: {} of {} found = {:.1}%; reversions: {} of {} found; stored versions matching no true one: {}; text-hash disagreements: {}",
+            days(long_seconds(strategy) as u64),
             self.long_found,
             self.long,
             share(self.long_found, self.long),
@@ -369,10 +541,10 @@ impl TruthFigures {
         writeln!(
             out,
             "  playback requests per true version: {:.2}; CDX requests per domain: {:.2}; wall over bound {:.3}; peak memory {:.1} MB",
-            row.playback_requests as f64 / self.true_versions.max(1) as f64,
-            row.cdx_requests as f64 / row.domains.max(1) as f64,
-            row.wall_over_bound,
-            row.peak_rss_mb
+            c.playback_requests as f64 / self.true_versions.max(1) as f64,
+            c.cdx_requests as f64 / domains.max(1) as f64,
+            run.wall_over_bound(),
+            run.peak_rss_mb()
         )?;
         Ok(())
     }
@@ -456,6 +628,8 @@ mod tests {
             scale: 50.0,
             seed: 1,
             profile: Profile::Uniform,
+            strategies: vec![crawl::Strategy::DEFAULT],
+            json: false,
             keep: None,
             fake_wayback: Some(PathBuf::from("/nonexistent/fake-wayback")),
             cpu_time: || None,
@@ -503,6 +677,7 @@ mod tests {
                 stored("20110301000000", "A"),
                 stored("20000101000000", "X"),
             ],
+            LONG_SECONDS,
         );
         assert_eq!(
             (
@@ -525,6 +700,7 @@ mod tests {
                 stored("20110101000000", "A"),
                 stored("20110108000000", "B"),
             ],
+            LONG_SECONDS,
         );
         assert_eq!((figures.found, figures.exact), (3, 3));
         assert_eq!(figures.hash_disagreements, 2);

@@ -191,6 +191,8 @@ pub(crate) fn fill_domain(
                 fields_version: Some(fields::VERSION.to_owned()),
                 policy_host: Some("bench.example.com".to_owned()),
                 relation: Some(store::Relation::SameSite),
+                captures_checked: 1,
+                captures_inferred: 0,
             }
         })
         .collect();

@@ -60,6 +60,9 @@ pub enum BenchError {
     /// An export failed.
     #[error(transparent)]
     Export(#[from] ::export::ExportError),
+    /// A report line could not be written as JSON.
+    #[error("cannot write the report as JSON: {0}")]
+    Json(#[from] serde_json::Error),
     /// The view being timed failed.
     #[error(transparent)]
     View(#[from] policy_diff::ViewError),

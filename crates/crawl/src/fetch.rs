@@ -5,18 +5,40 @@ use std::collections::BTreeSet;
 use std::sync::atomic::Ordering;
 
 use futures_util::StreamExt;
-use store::{CaptureText, DigestCheck, Domain, FetchResult, NewContent, PendingCapture};
+use store::{
+    CaptureKnowledge, CaptureText, DigestCheck, Domain, FetchResult, NewContent, PendingCapture,
+};
 use tracing::Instrument;
 use wayback::{Memento, WaybackError};
 
+use crate::search::{self, Point, PointState};
 use crate::text::{ConvertFailure, convert_capture};
 use crate::{CrawlError, Crawler};
+
+/// A stored policy capture as the search sees it; `None` when its timestamp is not one (the
+/// search leaves it out: it stays pending).
+fn search_point(point: store::SearchPoint, unavailable: &BTreeSet<i64>) -> Option<Point> {
+    let state = match point.knowledge {
+        _ if unavailable.contains(&point.id) => PointState::Unavailable,
+        CaptureKnowledge::Pending => PointState::Pending,
+        CaptureKnowledge::Inferred => PointState::Inferred,
+        CaptureKnowledge::Known(text) => PointState::Known(text),
+    };
+    Some(Point {
+        id: point.id,
+        timestamp: wayback::Timestamp::parse(&point.timestamp).ok()?,
+        state,
+    })
+}
 
 /// What fetching one pending capture did.
 pub(crate) enum Fetched {
     Downloaded,
     Reused,
-    Failed,
+    /// Not fetched; `retry`: it stays pending for a later run.
+    Failed {
+        retry: bool,
+    },
     Halted,
 }
 
@@ -36,30 +58,85 @@ impl Crawler {
         })
     }
 
-    /// Fetches the domain's pending policy captures. Returns (downloaded, halted).
+    /// Fetches the domain's policy captures the strategy asks for, step by step
+    /// ([`search::next_step`]) until the search is over for this run. Returns (downloaded,
+    /// halted).
     pub(crate) async fn fetch_pending(&self, domain: &Domain) -> Result<(u64, bool), CrawlError> {
-        let pending = self.with_store(|s| s.pending_policy_captures(domain.id))?;
+        let strategy = self.settings.strategy();
+        let accept_mismatch = self.settings.accept_digest_mismatch;
+        // Captures that failed in this run and may pass later: their spans wait for that run.
+        let mut unavailable = BTreeSet::new();
+        let (mut downloaded, mut halted) = (0, false);
+        // Each step settles or downloads at least one capture, so this ends; the bound is a
+        // guard against a search that would not.
+        let mut steps_left = 64
+            + 2 * self
+                .with_store(|s| s.pending_policy_captures(domain.id))?
+                .len();
+        while !halted && steps_left > 0 {
+            steps_left -= 1;
+            let points: Vec<Point> = self
+                .with_store(|s| s.search_points(domain.id, accept_mismatch))?
+                .into_iter()
+                .filter_map(|point| search_point(point, &unavailable))
+                .collect();
+            let step = search::next_step(&points, strategy);
+            if step.is_done() {
+                break;
+            }
+            if !step.infer.is_empty() {
+                self.with_store(|s| s.infer_captures(&step.infer))?;
+            }
+            if step.download.is_empty() {
+                continue;
+            }
+            let wanted: BTreeSet<i64> = step.download.into_iter().collect();
+            let batch: Vec<PendingCapture> = self
+                .with_store(|s| s.pending_policy_captures(domain.id))?
+                .into_iter()
+                .filter(|capture| wanted.contains(&capture.id))
+                .collect();
+            let (fetched, failed, stopped) = self.fetch_batch(domain, batch).await?;
+            downloaded += fetched;
+            halted |= stopped;
+            unavailable.extend(failed);
+        }
+        Ok((downloaded, halted))
+    }
+
+    /// Fetches `batch` concurrently. Returns (downloaded, the captures still pending after a
+    /// failure, halted).
+    async fn fetch_batch(
+        &self,
+        domain: &Domain,
+        batch: Vec<PendingCapture>,
+    ) -> Result<(u64, Vec<i64>, bool), CrawlError> {
         let concurrency = self.client.config().playback_concurrency.max(1) as usize;
         // First one capture per digest, then the repeats: run concurrently, two captures with
         // one digest would both be downloaded before either was stored.
         let mut seen = BTreeSet::new();
-        let (firsts, repeats): (Vec<_>, Vec<_>) = pending
+        let (firsts, repeats): (Vec<_>, Vec<_>) = batch
             .into_iter()
             .partition(|capture| seen.insert(capture.digest.clone()));
-        let (mut downloaded, mut halted) = (0, false);
+        let (mut downloaded, mut failed, mut halted) = (0, Vec::new(), false);
         for batch in [firsts, repeats] {
             let mut results = futures_util::stream::iter(batch)
-                .map(|capture| self.fetch_one(domain, capture))
+                .map(|capture| async move {
+                    let id = capture.id;
+                    (id, self.fetch_one(domain, capture).await)
+                })
                 .buffer_unordered(concurrency);
-            while let Some(result) = results.next().await {
+            while let Some((id, result)) = results.next().await {
                 match result? {
                     Fetched::Downloaded => downloaded += 1,
                     Fetched::Halted => halted = true,
-                    Fetched::Reused | Fetched::Failed => {}
+                    Fetched::Failed { retry: true } => failed.push(id),
+                    Fetched::Failed { retry: false } => {}
+                    Fetched::Reused => {}
                 }
             }
         }
-        Ok((downloaded, halted))
+        Ok((downloaded, failed, halted))
     }
 
     async fn fetch_one(
@@ -98,7 +175,7 @@ impl Crawler {
                 tracing::warn!(%note, url = %capture.url, timestamp = %capture.timestamp, "capture left for a later run");
                 self.live.errors.fetch_add(1, Ordering::Relaxed);
                 self.with_store(|s| s.capture_failed(capture.id, &note, true))?;
-                return Ok(Fetched::Failed);
+                return Ok(Fetched::Failed { retry: true });
             }
             Ok(checked) => checked,
             Err(error) if error.is_halt() => return Ok(Fetched::Halted),
@@ -107,7 +184,7 @@ impl Crawler {
                 tracing::warn!(%error, retry, url = %capture.url, timestamp = %capture.timestamp, "capture not fetched");
                 self.live.errors.fetch_add(1, Ordering::Relaxed);
                 self.with_store(|s| s.capture_failed(capture.id, &error.to_string(), retry))?;
-                return Ok(Fetched::Failed);
+                return Ok(Fetched::Failed { retry });
             }
         };
         let found = self.found_url(&memento);
@@ -146,7 +223,7 @@ impl Crawler {
                         self.keep_content(&memento, Some(charset))?;
                         let note = failure.to_string();
                         self.with_store(|s| s.capture_failed(capture.id, &note, true))?;
-                        return Ok(Fetched::Failed);
+                        return Ok(Fetched::Failed { retry: true });
                     }
                     (Some(memento.text().encoding.name()), Err(failure))
                 }

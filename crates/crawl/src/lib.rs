@@ -17,6 +17,7 @@ mod discovery;
 mod domain;
 mod fetch;
 mod rebuild;
+mod search;
 mod text;
 mod versions;
 
@@ -31,6 +32,7 @@ use wayback::WaybackClient;
 
 pub use discovery::{InvalidDomain, Keywords, normalize_domain};
 pub use rebuild::{DomainRebuild, RebuildReport, rebuild};
+pub use search::{DEFAULT_RESOLUTION_SECONDS, Strategy};
 
 /// Crawl settings (`[crawl]` in the configuration file).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -57,6 +59,11 @@ pub struct CrawlSettings {
     pub accept_digest_mismatch: bool,
     /// Words that mark policy links and URLs.
     pub keywords: Keywords,
+    /// Which policy captures are downloaded (`change-point` by default).
+    pub strategy: StrategyName,
+    /// The change-point search's resolution, in days: inside a span whose ends hold the same
+    /// text, a capture is downloaded at least this often.
+    pub resolution_days: f64,
 }
 
 impl Default for CrawlSettings {
@@ -72,6 +79,8 @@ impl Default for CrawlSettings {
             snapshot_base: "https://web.archive.org".into(),
             accept_digest_mismatch: false,
             keywords: Keywords::default(),
+            strategy: StrategyName::ChangePoint,
+            resolution_days: DEFAULT_RESOLUTION_SECONDS as f64 / 86_400.0,
         }
     }
 }
@@ -104,8 +113,53 @@ impl CrawlSettings {
                 "[crawl] crawl_interval_days = {days} is out of range: give a number of days from 0 to 36500"
             )));
         }
+        let resolution = self.resolution_days;
+        if !(resolution.is_finite() && resolution * 86_400.0 >= 1.0 && resolution <= 36_500.0) {
+            return Err(CrawlError::InvalidSettings(format!(
+                "[crawl] resolution_days = {resolution} is out of range: give a number of days from 1 second (0.0000116) to 36500"
+            )));
+        }
         Ok(())
     }
+
+    /// The default settings, following `strategy`.
+    pub fn with_strategy(strategy: Strategy) -> CrawlSettings {
+        let (name, resolution_seconds) = match strategy {
+            Strategy::Exhaustive => (StrategyName::Exhaustive, DEFAULT_RESOLUTION_SECONDS),
+            Strategy::Princeton => (StrategyName::Princeton, DEFAULT_RESOLUTION_SECONDS),
+            Strategy::ChangePoint { resolution_seconds } => {
+                (StrategyName::ChangePoint, resolution_seconds)
+            }
+        };
+        CrawlSettings {
+            strategy: name,
+            resolution_days: resolution_seconds as f64 / 86_400.0,
+            ..CrawlSettings::default()
+        }
+    }
+
+    /// The strategy the crawl follows, with its resolution.
+    pub fn strategy(&self) -> Strategy {
+        match self.strategy {
+            StrategyName::Exhaustive => Strategy::Exhaustive,
+            StrategyName::Princeton => Strategy::Princeton,
+            StrategyName::ChangePoint => Strategy::ChangePoint {
+                resolution_seconds: (self.resolution_days * 86_400.0).round().max(1.0) as u64,
+            },
+        }
+    }
+}
+
+/// The strategies by name, as the configuration file and `--strategy` give them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StrategyName {
+    /// Every distinct digest of every policy capture.
+    Exhaustive,
+    /// The change-point search ([`Strategy::ChangePoint`]).
+    ChangePoint,
+    /// The capture nearest 1 April and 1 October of each year.
+    Princeton,
 }
 
 /// Bounds of one run (`--from`/`--to`, as CDX takes them: 4 to 14 digits).

@@ -219,11 +219,13 @@ fn derive_domain(
         .into_iter()
         .map(|a| a.host)
         .collect();
+    let inferred = store.inferred_timestamps(domain.id)?;
     let versions = build(
         &domain.name,
         &aliases,
         &settings.snapshot_base,
         &observations,
+        &inferred,
         &texts,
         &[],
     );

@@ -19,12 +19,15 @@ pub(crate) fn groups(observations: &[Observation]) -> Vec<&[Observation]> {
 /// the Markdown of its first capture (header, title, body filled from the kept `texts`) and its
 /// fields. Fields are taken from `existing` when the same version has them from the same
 /// extractor. An observation whose text is not in `texts` starts no version (it is skipped).
-/// `aliases` are the hosts the domain moved to (for each version's [`Relation`]).
+/// `aliases` are the hosts the domain moved to (for each version's [`Relation`]); `inferred`
+/// the times of the captures the change-point search settled without downloading (in order):
+/// each counts for the version whose first and last observations hold it.
 pub(crate) fn build(
     domain: &str,
     aliases: &[String],
     snapshot_base: &str,
     observations: &[Observation],
+    inferred: &[String],
     texts: &BTreeMap<String, StoredText>,
     existing: &[PolicyVersion],
 ) -> Vec<NewVersion> {
@@ -50,6 +53,9 @@ pub(crate) fn build(
             })
             .and_then(|v| v.fields.clone());
         let fields = known_fields.unwrap_or_else(|| fields_json(first.title.as_deref(), &body));
+        let covered = inferred.partition_point(|t| t.as_str() <= last.timestamp.as_str())
+            - inferred.partition_point(|t| t.as_str() < first.timestamp.as_str());
+        let checked = group.len() as i64;
         versions.push(NewVersion {
             snapshot_url,
             fields: Some(fields),
@@ -61,7 +67,9 @@ pub(crate) fn build(
             last_capture_id: last.capture_id,
             first_seen: first.timestamp.clone(),
             last_seen: last.timestamp.clone(),
-            capture_count: group.len() as i64,
+            capture_count: checked + covered as i64,
+            captures_checked: checked,
+            captures_inferred: covered as i64,
             converter: first.converter.clone(),
             fields_version: Some(fields::VERSION.to_owned()),
             policy_host: url::Url::parse(&first.url)
@@ -99,6 +107,7 @@ impl Crawler {
             }
         }
         let existing = self.with_store(|s| s.versions(domain.id))?;
+        let inferred = self.with_store(|s| s.inferred_timestamps(domain.id))?;
         let aliases: Vec<String> = self
             .with_store(|s| s.aliases(domain.id))?
             .into_iter()
@@ -109,6 +118,7 @@ impl Crawler {
             &aliases,
             &self.settings.snapshot_base,
             &observations,
+            &inferred,
             &texts,
             &existing,
         );
@@ -216,6 +226,7 @@ mod tests {
             &[],
             "https://web.archive.org",
             &observations,
+            &[],
             &texts(),
             &[],
         );
@@ -263,6 +274,7 @@ mod tests {
             &[],
             "https://web.archive.org",
             &[lost],
+            &[],
             &texts(),
             &[],
         );

@@ -93,6 +93,8 @@ fn versions_select() -> String {
                 f.valid_until,
                 f.last_seen,
                 f.capture_count,
+                f.captures_checked,
+                f.captures_inferred,
                 f.url AS found_url,
                 f.snapshot_url,
                 f.policy_host,

@@ -10,6 +10,7 @@
 
 mod export;
 mod schema;
+mod search;
 mod texts;
 
 use std::io::{Read, Write};
@@ -19,6 +20,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 pub use export::{ExportCounts, ExportFilter, ExportRow};
+pub use search::{CaptureKnowledge, SearchPoint};
 pub use texts::{CaptureText, ConvertedCapture, StoredText, TextRecord, TextUpdate};
 
 /// What can go wrong with the store.
@@ -450,6 +452,10 @@ pub struct NewVersion {
     pub policy_host: Option<String>,
     /// Where the policy lived, seen from the domain.
     pub relation: Option<Relation>,
+    /// Captures of it downloaded (or their bytes reused).
+    pub captures_checked: i64,
+    /// Captures inside its settled spans, not downloaded (the change-point search).
+    pub captures_inferred: i64,
 }
 
 /// A stored version.
@@ -487,6 +493,10 @@ pub struct PolicyVersion {
     pub policy_host: Option<String>,
     /// Where the policy lived, seen from the domain (`None`: stored before it was recorded).
     pub relation: Option<Relation>,
+    /// Captures of it downloaded or reused (`None`: stored before it was recorded).
+    pub captures_checked: Option<i64>,
+    /// Captures inside its settled spans, not downloaded (`None`: as above).
+    pub captures_inferred: Option<i64>,
 }
 
 /// Counts of one run.
@@ -1118,7 +1128,7 @@ impl Store {
         self.conn.execute(
             "UPDATE captures SET fetch_state = 'done', content_sha1 = ?2, found_url = ?3,
                  found_timestamp = ?4, found_status = ?5, digest_check = ?6, text_hash = ?7,
-                 note = ?8, attempts = attempts + 1
+                 note = ?8, attempts = attempts + 1, inferred = 0
              WHERE id = ?1",
             params![
                 capture_id,
@@ -1180,7 +1190,8 @@ impl Store {
         let mut statement = self.conn.prepare(
             "SELECT seq, text_hash, title, markdown, url, first_seen, last_seen, capture_count,
                     lead(first_seen) OVER (ORDER BY seq), snapshot_url, fields, converter,
-                    fields_version, rebuilt, policy_host, relation
+                    fields_version, rebuilt, policy_host, relation, captures_checked,
+                    captures_inferred
              FROM versions WHERE domain_id = ?1 ORDER BY seq",
         )?;
         let rows = statement.query_map([domain_id], |row| {
@@ -1201,6 +1212,8 @@ impl Store {
                 rebuilt: row.get(13)?,
                 policy_host: row.get(14)?,
                 relation: row.get(15)?,
+                captures_checked: row.get(16)?,
+                captures_inferred: row.get(17)?,
             })
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
@@ -1370,7 +1383,8 @@ impl Store {
                      'content_sha1', c.content_sha1, 'found_url', c.found_url,
                      'found_timestamp', c.found_timestamp, 'found_status', c.found_status,
                      'digest_check', c.digest_check, 'text_hash', c.text_hash, 'note', c.note,
-                     'text_key', c.text_key, 'title', c.title, 'converter', c.converter)
+                     'text_key', c.text_key, 'title', c.title, 'converter', c.converter,
+                     'inferred', c.inferred)
                  FROM captures c JOIN domains d ON d.id = c.domain_id
                  ORDER BY d.name, c.role, c.url, c.timestamp",
             ),
@@ -1395,7 +1409,8 @@ impl Store {
                      'fields', json(v.fields), 'converter', v.converter,
                      'fields_version', v.fields_version, 'rebuilt', v.rebuilt,
                      'policy_host', v.policy_host, 'relation', v.relation,
-                     'markdown', v.markdown)
+                     'captures_checked', v.captures_checked,
+                     'captures_inferred', v.captures_inferred, 'markdown', v.markdown)
                  FROM versions v JOIN domains d ON d.id = v.domain_id
                  JOIN captures f ON f.id = v.first_capture_id
                  JOIN captures l ON l.id = v.last_capture_id
@@ -1451,9 +1466,9 @@ pub(crate) fn sync_versions_in(
             "INSERT INTO versions (domain_id, seq, text_hash, title, markdown, url,
                  first_capture_id, last_capture_id, first_seen, last_seen, capture_count,
                  snapshot_url, fields, converter, fields_version, rebuilt, rebuild_id, policy_host,
-                 relation)
+                 relation, captures_checked, captures_inferred)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                     ?18, ?19)
+                     ?18, ?19, ?20, ?21)
              ON CONFLICT (domain_id, seq) DO UPDATE SET
                  text_hash = excluded.text_hash, title = excluded.title,
                  markdown = excluded.markdown, url = excluded.url,
@@ -1464,7 +1479,9 @@ pub(crate) fn sync_versions_in(
                  snapshot_url = excluded.snapshot_url, fields = excluded.fields,
                  converter = excluded.converter, fields_version = excluded.fields_version,
                  rebuilt = excluded.rebuilt, rebuild_id = excluded.rebuild_id,
-                 policy_host = excluded.policy_host, relation = excluded.relation",
+                 policy_host = excluded.policy_host, relation = excluded.relation,
+                 captures_checked = excluded.captures_checked,
+                 captures_inferred = excluded.captures_inferred",
             params![
                 domain_id,
                 seq,
@@ -1485,6 +1502,8 @@ pub(crate) fn sync_versions_in(
                 rebuilt_by,
                 version.policy_host,
                 version.relation,
+                version.captures_checked,
+                version.captures_inferred,
             ],
         )?;
     }

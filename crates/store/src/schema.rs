@@ -183,9 +183,24 @@ ALTER TABLE versions ADD COLUMN relation TEXT        -- same-site | alias | link
                      CHECK (relation IN ('same-site', 'alias', 'linked-offsite'));
 "#;
 
+/// Migration 7: what the change-point search observed and what it inferred.
+const V7: &str = r#"
+ALTER TABLE captures ADD COLUMN inferred INTEGER NOT NULL DEFAULT 0  -- 1: not downloaded, inside a
+                     CHECK (inferred IN (0, 1));                   -- span whose two ends hold one text
+ALTER TABLE versions ADD COLUMN captures_checked INTEGER;   -- captures of the version downloaded (or reused)
+ALTER TABLE versions ADD COLUMN captures_inferred INTEGER;  -- captures inside its settled spans, not downloaded
+"#;
+
 /// All migrations, oldest first.
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
+    Migrations::new(vec![
+        M::up(V1),
+        M::up(V2),
+        M::up(V3),
+        M::up(V4),
+        M::up(V5),
+        M::up(V7),
+    ])
 }
 
 #[cfg(test)]

@@ -44,6 +44,8 @@ fn version(text: &str, first: &str, last: &str, count: i64, capture: i64) -> New
         fields_version: Some("fields test".into()),
         policy_host: Some("example.com".into()),
         relation: Some(Relation::SameSite),
+        captures_checked: count,
+        captures_inferred: 0,
     }
 }
 
@@ -226,7 +228,7 @@ fn opening_twice_keeps_the_data_and_the_schema_version() {
         .conn
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .expect("user_version");
-    assert_eq!(version, 5);
+    assert_eq!(version, 6);
     let mode: String = store
         .conn
         .query_row("PRAGMA journal_mode", [], |row| row.get(0))

@@ -1,0 +1,448 @@
+//! Which of a domain's policy captures to download: the change-point search, and the two
+//! strategies it is measured against (every capture; two a year). Pure: the same points give
+//! the same step, whatever was downloaded first, so a crawl killed in the middle of a search
+//! and rerun makes the same downloads and ends with the same store.
+//!
+//! The change-point search works on the domain's policy captures in time order (one listing
+//! collapsed by digest). A capture with a text is a known point; a capture known to have no
+//! text (gone, an archived error, a page that converts to nothing) is transparent: versions do
+//! not see it either. Between two consecutive known points the captures not downloaded are a
+//! span: when both ends hold the same text and the span is no longer than the resolution, it
+//! is settled and its captures are inferred to hold that text; otherwise its middle capture is
+//! downloaded and both halves are searched again. So every change is pinned to the exact first
+//! capture showing the new text, and any version that lasted longer than the resolution has a
+//! capture downloaded (its known points are never more than the resolution apart).
+
+use wayback::Timestamp;
+
+/// How the crawl chooses the policy captures it downloads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    /// Every capture (every distinct digest the listing gives).
+    Exhaustive,
+    /// The change-point search, downloading at least once every `resolution_seconds` inside
+    /// a span whose ends hold the same text.
+    ChangePoint {
+        /// The longest settled span, in seconds.
+        resolution_seconds: u64,
+    },
+    /// The reference corpus's method: the capture nearest 1 April and 1 October of each year.
+    Princeton,
+}
+
+impl Strategy {
+    /// The change-point search with the default resolution.
+    pub const DEFAULT: Strategy = Strategy::ChangePoint {
+        resolution_seconds: DEFAULT_RESOLUTION_SECONDS,
+    };
+
+    /// The name the benchmark and the run's settings print.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Strategy::Exhaustive => "exhaustive",
+            Strategy::ChangePoint { .. } => "change-point",
+            Strategy::Princeton => "princeton",
+        }
+    }
+}
+
+/// The default resolution: 30 days (README, "How many captures the crawl downloads").
+pub const DEFAULT_RESOLUTION_SECONDS: u64 = 30 * 86_400;
+
+/// What the search knows of one policy capture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PointState {
+    /// Not downloaded, and not covered by a settled span.
+    Pending,
+    /// Not downloaded: inside a settled span (its ends hold the same text).
+    Inferred,
+    /// Not downloadable in this run (a transient failure): the spans around it wait.
+    Unavailable,
+    /// Downloaded (or its bytes reused): its text hash, `None` when it has no text.
+    Known(Option<String>),
+}
+
+/// One policy capture, in the order the search reads them (time, then URL).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Point {
+    /// The capture's row id.
+    pub id: i64,
+    /// Its CDX time.
+    pub timestamp: Timestamp,
+    /// What is known of it.
+    pub state: PointState,
+}
+
+/// The next step of a search: captures to download now, captures now inferred.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Step {
+    /// Row ids to download (each at most once per step).
+    pub download: Vec<i64>,
+    /// Pending row ids now covered by a settled span.
+    pub infer: Vec<i64>,
+}
+
+impl Step {
+    /// Nothing left to do: the search is over (for this run).
+    pub fn is_done(&self) -> bool {
+        self.download.is_empty() && self.infer.is_empty()
+    }
+}
+
+/// The next step for `points` (in time order) under `strategy`. Applying the step (downloading,
+/// marking inferred) and asking again ends, after at most as many steps as there are points,
+/// with an empty step.
+pub fn next_step(points: &[Point], strategy: Strategy) -> Step {
+    match strategy {
+        Strategy::Exhaustive => Step {
+            download: points
+                .iter()
+                .filter(|p| is_open(&p.state))
+                .map(|p| p.id)
+                .collect(),
+            infer: Vec::new(),
+        },
+        Strategy::ChangePoint { resolution_seconds } => change_point(points, resolution_seconds),
+        Strategy::Princeton => princeton(points),
+    }
+}
+
+/// Not downloaded yet: pending, or inferred (a span can be searched again, e.g. with a finer
+/// resolution).
+fn is_open(state: &PointState) -> bool {
+    matches!(state, PointState::Pending | PointState::Inferred)
+}
+
+/// The point's text, when it is a known point with one.
+fn text_of(point: &Point) -> Option<&str> {
+    match &point.state {
+        PointState::Known(Some(hash)) => Some(hash),
+        _ => None,
+    }
+}
+
+fn change_point(points: &[Point], resolution_seconds: u64) -> Step {
+    let mut step = Step::default();
+    let known: Vec<usize> = (0..points.len())
+        .filter(|&i| text_of(&points[i]).is_some())
+        .collect();
+    // Not downloaded and not transparent: what a span holds.
+    let interior = |from: usize, to: usize| -> Vec<usize> {
+        (from..to)
+            .filter(|&i| !matches!(points[i].state, PointState::Known(_)))
+            .collect()
+    };
+    let want = |index: usize, step: &mut Step| {
+        // An unavailable capture is not replaced by another: its span waits for a later run,
+        // so that the captures downloaded do not depend on which fault happened when.
+        if is_open(&points[index].state) {
+            step.download.push(points[index].id);
+        }
+    };
+    let (first_known, last_known) = match (known.first(), known.last()) {
+        (Some(&first), Some(&last)) => (first, last),
+        _ => {
+            // No text yet: the two ends.
+            let open = interior(0, points.len());
+            if let Some(&first) = open.first() {
+                want(first, &mut step);
+            }
+            if let Some(&last) = open.last()
+                && open.len() > 1
+            {
+                want(last, &mut step);
+            }
+            return step;
+        }
+    };
+    // Before the first text and after the last one: the outermost capture.
+    if let Some(&first) = interior(0, first_known).first() {
+        want(first, &mut step);
+    }
+    if let Some(&last) = interior(last_known + 1, points.len()).last() {
+        want(last, &mut step);
+    }
+    for pair in known.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let inside = interior(a + 1, b);
+        if inside.is_empty() {
+            continue;
+        }
+        let same_text = text_of(&points[a]) == text_of(&points[b]);
+        let length = points[a].timestamp.seconds_between(&points[b].timestamp);
+        if same_text && length <= resolution_seconds {
+            step.infer.extend(
+                inside
+                    .iter()
+                    .filter(|&&i| points[i].state == PointState::Pending)
+                    .map(|&i| points[i].id),
+            );
+        } else {
+            want(inside[inside.len() / 2], &mut step);
+        }
+    }
+    step
+}
+
+/// The capture nearest each 1 April and 1 October from the first capture's year to the last's.
+fn princeton(points: &[Point]) -> Step {
+    let mut step = Step::default();
+    let (Some(first), Some(last)) = (points.first(), points.last()) else {
+        return step;
+    };
+    for year in first.timestamp.year()..=last.timestamp.year() {
+        for month in [4, 10] {
+            let Ok(target) = Timestamp::new(year, month, 1, 0, 0, 0) else {
+                continue;
+            };
+            let nearest = points
+                .iter()
+                .filter(|p| !matches!(p.state, PointState::Known(None)))
+                .min_by_key(|p| p.timestamp.seconds_between(&target));
+            if let Some(point) = nearest
+                && is_open(&point.state)
+                && !step.download.contains(&point.id)
+            {
+                step.download.push(point.id);
+            }
+        }
+    }
+    step
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: u64 = 86_400;
+
+    fn at_day(day: u64) -> Timestamp {
+        let start = Timestamp::parse("20100101000000").expect("timestamp");
+        start
+            .add_seconds(day as i64 * DAY as i64)
+            .expect("in range")
+    }
+
+    /// An archive of one URL: the text of each capture (by day), and a search run over it
+    /// to the end, as the crawl applies its steps. Returns the points at the end and the
+    /// downloads made.
+    fn run(texts: &[(u64, &str)], strategy: Strategy) -> (Vec<Point>, usize) {
+        let mut points: Vec<Point> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, &(day, _))| Point {
+                id: i as i64,
+                timestamp: at_day(day),
+                state: PointState::Pending,
+            })
+            .collect();
+        let mut downloads = 0;
+        for _ in 0..=points.len() * 2 {
+            let step = next_step(&points, strategy);
+            if step.is_done() {
+                return (points, downloads);
+            }
+            for id in step.infer {
+                points[id as usize].state = PointState::Inferred;
+            }
+            for id in step.download {
+                downloads += 1;
+                let text = texts[id as usize].1;
+                points[id as usize].state =
+                    PointState::Known((!text.is_empty()).then(|| text.to_owned()));
+            }
+        }
+        panic!("the search did not end");
+    }
+
+    /// The versions the known points make: (first day, text) of each run of one text.
+    fn versions(points: &[Point], texts: &[(u64, &str)]) -> Vec<(u64, String)> {
+        let mut out: Vec<(u64, String)> = Vec::new();
+        for point in points {
+            if let Some(text) = text_of(point)
+                && out.last().is_none_or(|(_, last)| last != text)
+            {
+                out.push((texts[point.id as usize].0, text.to_owned()));
+            }
+        }
+        out
+    }
+
+    /// The true versions: (first day, text) of each run of one text.
+    fn truth(texts: &[(u64, &str)]) -> Vec<(u64, String)> {
+        let mut out: Vec<(u64, String)> = Vec::new();
+        for &(day, text) in texts {
+            if !text.is_empty() && out.last().is_none_or(|(_, last)| last != text) {
+                out.push((day, text.to_owned()));
+            }
+        }
+        out
+    }
+
+    fn change_point(days: u64) -> Strategy {
+        Strategy::ChangePoint {
+            resolution_seconds: days * DAY,
+        }
+    }
+
+    #[test]
+    fn a_text_that_never_changes_costs_its_two_ends_and_spans_no_longer_than_the_resolution() {
+        let texts: Vec<(u64, &str)> = (0..1000).map(|day| (day, "A")).collect();
+        let (points, downloads) = run(&texts, change_point(10_000));
+        assert_eq!(downloads, 2);
+        assert_eq!(versions(&points, &texts), truth(&texts));
+        let inferred = points
+            .iter()
+            .filter(|p| p.state == PointState::Inferred)
+            .count();
+        assert_eq!(inferred, 998);
+
+        // A resolution of 100 days over 1000 days: a download at least every 100 days.
+        let (points, downloads) = run(&texts, change_point(100));
+        assert!((10..=20).contains(&downloads), "{downloads}");
+        let known: Vec<&Point> = points
+            .iter()
+            .filter(|p| matches!(p.state, PointState::Known(_)))
+            .collect();
+        for pair in known.windows(2) {
+            assert!(pair[0].timestamp.seconds_between(&pair[1].timestamp) <= 100 * DAY);
+        }
+    }
+
+    #[test]
+    fn each_change_is_pinned_to_its_exact_first_capture_in_logarithmic_downloads() {
+        let texts: Vec<(u64, &str)> = (0..1024)
+            .map(|day| (day, if day < 700 { "A" } else { "B" }))
+            .collect();
+        let (points, downloads) = run(&texts, change_point(10_000));
+        assert_eq!(
+            versions(&points, &texts),
+            vec![(0, "A".into()), (700, "B".into())]
+        );
+        assert!(downloads <= 2 + 11, "{downloads} downloads");
+    }
+
+    #[test]
+    fn a_reversion_longer_than_the_resolution_is_found_and_a_shorter_one_may_be_missed() {
+        // A for 400 days, B for 50 days, A again: both ends hold A.
+        let texts: Vec<(u64, &str)> = (0..800)
+            .map(|day| (day, if (400..450).contains(&day) { "B" } else { "A" }))
+            .collect();
+        let (points, _) = run(&texts, change_point(40));
+        assert_eq!(versions(&points, &texts), truth(&texts));
+        // With a resolution longer than the whole history, only the ends are looked at.
+        let (points, downloads) = run(&texts, change_point(1000));
+        assert_eq!(downloads, 2);
+        assert_eq!(versions(&points, &texts), vec![(0, "A".into())]);
+    }
+
+    #[test]
+    fn every_version_longer_than_the_resolution_is_found_on_random_histories() {
+        // A small xorshift generator: the same histories on every run.
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |bound: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % bound
+        };
+        let names = ["A", "B", "C", "D"];
+        for _ in 0..200 {
+            let mut texts = Vec::new();
+            let (mut day, mut text) = (0, names[0]);
+            for _ in 0..(20 + next(400)) {
+                day += 1 + next(20);
+                if next(30) == 0 {
+                    text = names[next(4) as usize];
+                }
+                // Now and then a capture with no text (an archived error).
+                texts.push((day, if next(50) == 0 { "" } else { text }));
+            }
+            let resolution = 30;
+            let (points, downloads) = run(&texts, change_point(resolution));
+            let found = versions(&points, &texts);
+            let truth = truth(&texts);
+            assert!(downloads <= texts.len());
+            let last_day = texts.last().expect("captures").0;
+            for (i, version) in truth.iter().enumerate() {
+                let end = truth.get(i + 1).map_or(last_day + 1, |v| v.0);
+                if end - version.0 > resolution {
+                    // A version that lasted longer than the resolution has a capture
+                    // downloaded in its time: the history shows its text then. (Its start is
+                    // a change only when the version before it was seen: after a reversion
+                    // to it from a version shorter than the resolution, it continues the
+                    // text before.)
+                    assert!(
+                        points.iter().any(|p| {
+                            let day = texts[p.id as usize].0;
+                            (version.0..end).contains(&day) && text_of(p) == Some(&version.1)
+                        }),
+                        "{version:?} lasted {} days and was never looked at",
+                        end - version.0
+                    );
+                }
+            }
+            // Every change the search saw is pinned: between two downloaded captures with
+            // different texts, no capture is left unread.
+            let known: Vec<usize> = (0..points.len())
+                .filter(|&i| text_of(&points[i]).is_some())
+                .collect();
+            for pair in known.windows(2) {
+                if text_of(&points[pair[0]]) != text_of(&points[pair[1]]) {
+                    assert!(
+                        (pair[0] + 1..pair[1])
+                            .all(|i| matches!(points[i].state, PointState::Known(_))),
+                        "a change between {pair:?} is not pinned"
+                    );
+                }
+            }
+            // What the search finds is always true: each found version starts where a true one
+            // does, or is a true text seen late (never a text that did not hold then).
+            for version in &found {
+                let truth_at = truth
+                    .iter()
+                    .rev()
+                    .find(|v| v.0 <= version.0)
+                    .expect("a true version holds");
+                assert_eq!(truth_at.1, version.1);
+            }
+        }
+    }
+
+    #[test]
+    fn captures_with_no_text_are_transparent_and_unavailable_ones_make_their_span_wait() {
+        let texts = [(0, "A"), (1, ""), (2, ""), (3, "B")];
+        let (points, downloads) = run(&texts, change_point(1000));
+        assert_eq!(versions(&points, &texts), truth(&texts));
+        assert_eq!(downloads, 4);
+
+        let mut points: Vec<Point> = (0..5)
+            .map(|i| Point {
+                id: i,
+                timestamp: at_day(i as u64),
+                state: PointState::Pending,
+            })
+            .collect();
+        points[0].state = PointState::Known(Some("A".into()));
+        points[4].state = PointState::Known(Some("B".into()));
+        points[2].state = PointState::Unavailable;
+        // The middle of the span is unavailable: nothing else is tried in its place.
+        assert!(next_step(&points, change_point(1000)).is_done());
+    }
+
+    #[test]
+    fn exhaustive_downloads_everything_open_and_princeton_two_a_year() {
+        let texts: Vec<(u64, &str)> = (0..730).map(|day| (day, "A")).collect();
+        let (_, downloads) = run(&texts, Strategy::Exhaustive);
+        assert_eq!(downloads, 730);
+        // 2010-01-01 .. 2011-12-31: April and October of both years.
+        let (points, downloads) = run(&texts, Strategy::Princeton);
+        assert_eq!(downloads, 4);
+        let days: Vec<u64> = points
+            .iter()
+            .filter(|p| matches!(p.state, PointState::Known(_)))
+            .map(|p| texts[p.id as usize].0)
+            .collect();
+        assert_eq!(days, vec![90, 273, 455, 638]);
+    }
+}
