@@ -390,7 +390,12 @@ fn push_blocks(out: &mut String, blocks: &[Block], marks: Option<(&[Vec<Range<us
         let block_marks = marks.and_then(|(m, side)| m.get(i).map(|m| (m.as_slice(), side)));
         let close = match block.kind {
             BlockKind::Heading(level) => {
-                let h = (level + 3).min(6);
+                // The report's own headings are h1-h3: the policy's start at h4.
+                let h = match level {
+                    1 | 2 => 4,
+                    3 => 5,
+                    _ => 6,
+                };
                 let _ = write!(out, "<h{h} class=\"md\">");
                 format!("</h{h}>")
             }

@@ -272,6 +272,21 @@ impl Builder {
             self.pending_space = false;
             self.pending_newline = false;
             let block = self.open_block();
+            let run = Run {
+                start: block.text.len(),
+                style,
+                link,
+            };
+            let new_run = block
+                .runs
+                .last()
+                .is_none_or(|r| r.style != style || r.link != link);
+            // The whitespace between two runs goes to the plainer one.
+            let space_to_new =
+                new_run && block.runs.last().is_some_and(|r| weight(&run) < weight(r));
+            if space_to_new {
+                block.runs.push(run);
+            }
             if !block.text.is_empty() {
                 if newline {
                     block.text.push('\n');
@@ -279,15 +294,10 @@ impl Builder {
                     block.text.push(' ');
                 }
             }
-            if block
-                .runs
-                .last()
-                .is_none_or(|r| r.style != style || r.link != link)
-            {
+            if new_run && !space_to_new {
                 block.runs.push(Run {
                     start: block.text.len(),
-                    style,
-                    link,
+                    ..run
                 });
             }
             block.text.push(c);
@@ -304,6 +314,16 @@ impl Builder {
             self.done.push(block);
         }
     }
+}
+
+/// How much markup a run carries: whitespace between two runs joins the one with less.
+fn weight(run: &Run) -> u8 {
+    let s = run.style;
+    u8::from(run.link.is_some()) * 2
+        + u8::from(s.bold)
+        + u8::from(s.italic)
+        + u8::from(s.struck)
+        + u8::from(s.code)
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -378,7 +398,9 @@ mod tests {
         assert_eq!(b.link_text(2), "");
         let bold_link = b.runs[0];
         assert!(bold_link.style.bold && bold_link.link == Some(0));
-        assert_eq!(&b.text[b.run_range(0)], "Contact Us ");
+        assert_eq!(&b.text[b.run_range(0)], "Contact Us");
+        // The space after a link goes to the plainer text beside it.
+        assert_eq!(&b.text[b.run_range(1)], " | ");
         // The text after the bold links is neither bold nor linked.
         let last = b.runs.last().expect("runs");
         assert!(!last.style.bold && last.link.is_none());
