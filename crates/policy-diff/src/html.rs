@@ -155,7 +155,7 @@ fn push_comparison(out: &mut String, cmp: &Comparison) {
     let s = cmp.stats();
     let _ = writeln!(
         out,
-        "<p class=\"stats\">Lines: +{} −{}. Words: +{} −{}.</p>",
+        "<p class=\"stats\">Markdown source: lines +{} −{}, words +{} −{}.</p>",
         thousands(s.lines_added as i64),
         thousands(s.lines_removed as i64),
         thousands(s.words_added as i64),
@@ -321,12 +321,7 @@ fn push_link_change(out: &mut String, diff: &ProseDiff, change: &Change) {
     let links = |blocks: &[Block]| -> Vec<(String, String)> {
         blocks
             .iter()
-            .flat_map(|b| {
-                b.links
-                    .iter()
-                    .enumerate()
-                    .map(|(i, target)| (b.link_text(i), target.clone()))
-            })
+            .flat_map(|b| b.link_texts().into_iter().zip(b.links.iter().cloned()))
             .collect()
     };
     let old = links(&diff.old[change.old.clone()]);
@@ -443,7 +438,7 @@ fn push_inline(out: &mut String, block: &Block, marks: Option<(&[Range<usize>], 
     }
     cuts.sort_unstable();
     cuts.dedup();
-    let mut run = 0;
+    let (mut run, mut mark_at) = (0, 0);
     for w in cuts.windows(2) {
         let (start, end) = (w[0], w[1]);
         while run + 1 < block.runs.len() && block.runs[run + 1].start <= start {
@@ -452,10 +447,14 @@ fn push_inline(out: &mut String, block: &Block, marks: Option<(&[Range<usize>], 
         let Some(r) = block.runs.get(run) else {
             break;
         };
+        // Marks are in order and apart: one pass over them for the whole block.
         let mark = marks.and_then(|(ranges, side)| {
+            while ranges.get(mark_at).is_some_and(|m| m.end <= start) {
+                mark_at += 1;
+            }
             ranges
-                .iter()
-                .any(|m| m.start <= start && end <= m.end)
+                .get(mark_at)
+                .is_some_and(|m| m.start <= start && end <= m.end)
                 .then_some(side)
         });
         let mut closes: Vec<&str> = Vec::new();

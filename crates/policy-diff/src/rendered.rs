@@ -77,14 +77,16 @@ impl Block {
         self.runs[i].start..end
     }
 
-    /// The visible text of link `index` (empty for a link with no text).
-    pub(crate) fn link_text(&self, index: usize) -> String {
-        (0..self.runs.len())
-            .filter(|&i| self.runs[i].link == Some(index))
-            .map(|i| &self.text[self.run_range(i)])
-            .collect::<String>()
-            .trim()
-            .to_string()
+    /// The visible text of each link, in the order of [`Block::links`] (empty for a link with
+    /// no text).
+    pub(crate) fn link_texts(&self) -> Vec<String> {
+        let mut texts = vec![String::new(); self.links.len()];
+        for (i, run) in self.runs.iter().enumerate() {
+            if let Some(text) = run.link.and_then(|l| texts.get_mut(l)) {
+                text.push_str(&self.text[self.run_range(i)]);
+            }
+        }
+        texts.iter().map(|t| t.trim().to_string()).collect()
     }
 }
 
@@ -393,9 +395,7 @@ mod tests {
                 "https://web.archive.org/",
             ]
         );
-        assert_eq!(b.link_text(0), "Contact Us");
-        assert_eq!(b.link_text(1), "Careers");
-        assert_eq!(b.link_text(2), "");
+        assert_eq!(b.link_texts(), ["Contact Us", "Careers", ""]);
         let bold_link = b.runs[0];
         assert!(bold_link.style.bold && bold_link.link == Some(0));
         assert_eq!(&b.text[b.run_range(0)], "Contact Us");
@@ -427,6 +427,6 @@ mod tests {
         let md = "[Company News  \n](https://example.com/news)**\n";
         let b = &blocks(md)[0];
         assert_eq!(b.links, ["https://example.com/news"]);
-        assert_eq!(b.link_text(0), "Company News");
+        assert_eq!(b.link_texts(), ["Company News"]);
     }
 }
