@@ -32,6 +32,9 @@ pub(crate) enum ChangeKind {
     Formatting,
 }
 
+/// For each block of one side of a change, the byte ranges of its text that changed.
+pub(crate) type Marks = Vec<Vec<Range<usize>>>;
+
 /// One change: a run of old blocks replaced by a run of new blocks (either may be empty).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Change {
@@ -42,9 +45,9 @@ pub(crate) struct Change {
     /// The new blocks (indexes into [`ProseDiff::new`]).
     pub new: Range<usize>,
     /// For a wording change, per old block: the byte ranges of its text that were removed.
-    pub old_marks: Vec<Vec<Range<usize>>>,
+    pub old_marks: Marks,
     /// For a wording change, per new block: the byte ranges of its text that were added.
-    pub new_marks: Vec<Vec<Range<usize>>>,
+    pub new_marks: Marks,
 }
 
 /// Two rendered bodies and their changes, in document order.
@@ -156,7 +159,7 @@ fn word_marks(
     new: &[Block],
     deadline: Option<Instant>,
     stats: &mut DiffStats,
-) -> (Vec<Vec<Range<usize>>>, Vec<Vec<Range<usize>>>) {
+) -> (Marks, Marks) {
     let join = |blocks: &[Block]| -> String {
         blocks
             .iter()
@@ -190,7 +193,7 @@ fn word_marks(
 
 /// Ranges of the joined text (blocks separated by one `\n`) cut into ranges of each block's
 /// own text; the separators are dropped.
-fn per_block(blocks: &[Block], ranges: &[Range<usize>]) -> Vec<Vec<Range<usize>>> {
+fn per_block(blocks: &[Block], ranges: &[Range<usize>]) -> Marks {
     let mut out = Vec::with_capacity(blocks.len());
     let mut base = 0;
     for block in blocks {
@@ -257,7 +260,14 @@ mod tests {
         );
         assert_eq!(d.changes.len(), 2);
         assert!(d.changes.iter().all(|c| c.kind == ChangeKind::Wording));
-        assert_eq!(d.changes[0].new_marks, [vec![0..9]]);
-        assert_eq!(d.changes[1].new_marks, [vec![0..5]]);
+        let added = |c: &Change| -> Vec<Vec<&str>> {
+            c.new_marks
+                .iter()
+                .zip(&d.new[c.new.clone()])
+                .map(|(marks, b)| marks.iter().map(|r| &b.text[r.clone()]).collect())
+                .collect()
+        };
+        assert_eq!(added(&d.changes[0]), [["New item."]]);
+        assert_eq!(added(&d.changes[1]), [["Added"]]);
     }
 }
