@@ -322,7 +322,7 @@ fn line_offsets(lines: &[&str]) -> Vec<usize> {
 /// whitespace, and single `\n`s. Changes separated only by spaces (on one line) are merged, so
 /// `the quick brown` -> `the slow red` reads `the [-quick brown-]{+slow red+}` as with
 /// `git diff --word-diff`.
-fn word_diff<'a>(
+pub(crate) fn word_diff<'a>(
     old: &'a str,
     new: &'a str,
     deadline: Option<Instant>,

@@ -13,8 +13,9 @@
 //!   - [`render_terminal`]: a word-level diff with plain `[-…-]{+…+}` markers or ANSI colours,
 //!   - [`render_unified`]: a real unified diff that `patch` applies,
 //!   - [`render_json`]: hunks, field changes and counts as JSON,
-//!   - [`render_html`]: one self-contained, escaped HTML page with the timeline and side-by-side
-//!     tables;
+//!   - [`render_html`]: one self-contained, escaped HTML page with the timeline and each change
+//!     as the policy reads (Markdown rendered to text, wording changes first, link-only changes
+//!     apart), the Markdown source one click away;
 //! - [`render`]: the whole `crawler diff` view, a [`Selection`] of changes in one [`Format`].
 //!
 //! What it is not: it has no database access (callers load the versions and pass borrowed
@@ -33,6 +34,8 @@ mod changes;
 mod diff;
 mod html;
 mod json;
+mod prose;
+mod rendered;
 mod terminal;
 #[cfg(test)]
 mod testgen;

@@ -160,3 +160,163 @@ fn bidirectional_overrides_are_shown_not_applied() {
     // A right-to-left mark only sets a direction: Hebrew text keeps it.
     assert!(page.contains("\u{200F}שלום"), "{page}");
 }
+
+/// Two versions of a body: navigation whose archive links moved, then a wording change.
+const NAV_OLD: &str = "**[Contact Us](https://web.archive.org/web/id_/http%3A//x.com/contact.html) | \
+[Careers](https://web.archive.org/web/id_/http%3A//x.com/careers.html)**\n\n\
+## Data we keep\n\nWe keep your data for **30 days**.\n\n  * cookies\n  * logs\n\nThe end.\n";
+const NAV_NEW: &str = "**[Contact Us](https://web.archive.org/web/id_/http%3A//x.com/about/contact) | \
+[Careers](https://web.archive.org/web/id_/http%3A//x.com/about/jobs)**\n\n\
+## Data we keep\n\nWe keep your data for **90 days**.\n\n  * cookies\n  * logs\n\nThe end.\n";
+
+fn two(old: &'static str, new: &'static str) -> String {
+    let v1 = VersionView {
+        valid_until: Some("20150101000000"),
+        ..view(1, "20140101000000", old)
+    };
+    let v2 = view(2, "20150101000000", new);
+    let timeline = [v1, v2];
+    render_html("x.com", &timeline, &[compare(&timeline[0], &timeline[1])])
+}
+
+#[test]
+fn the_report_reads_like_the_policy() {
+    let html = two(NAV_OLD, NAV_NEW);
+    // The wording change, rendered: heading context, bold kept, Markdown marks gone.
+    let wording = html
+        .find("<div class=\"change wording\">")
+        .expect("a wording change");
+    let links = html
+        .find("<details class=\"links\"><summary>Links changed, wording the same (1)</summary>")
+        .expect("the link-only change, collapsed");
+    let source = html
+        .find("<details class=\"source\"><summary>Markdown source, side by side</summary>")
+        .expect("the source view");
+    assert!(wording < links && links < source, "{html}");
+    let change = &html[wording..links];
+    assert!(
+        change.contains("Wording change 1 of 1, under “Data we keep”"),
+        "{change}"
+    );
+    assert!(
+        change.contains("<p class=\"md d0\">We keep your data for <del><strong>30</strong></del><strong> days</strong>.</p>"),
+        "{change}"
+    );
+    assert!(
+        change.contains("<ins><strong>90</strong></ins><strong> days</strong>"),
+        "{change}"
+    );
+    assert!(!change.contains("**"), "{change}");
+    // The paragraph after it is shown; the list after that waits behind "More context after".
+    assert!(
+        change.contains(
+            "<details class=\"more\"><summary>More context after</summary><div class=\"ctx\">\
+             <ul class=\"md\"><li class=\"d1\">logs</li></ul><p class=\"md d0\">The end.</p></div></details>"
+        ) && change.contains(
+            "<div class=\"ctx\"><ul class=\"md\"><li class=\"d1\">cookies</li></ul></div>"
+        ),
+        "{change}"
+    );
+    // Link texts stand for their links; the moved targets are listed in the collapsed part.
+    let moved = &html[links..source];
+    assert!(
+        moved.contains(
+            "<li><span class=\"lt\">Contact Us</span>: <code>https://web.archive.org/web/id_/http%3A//x.com/contact.html</code> \
+             → <code>https://web.archive.org/web/id_/http%3A//x.com/about/contact</code></li>"
+        ),
+        "{moved}"
+    );
+    assert!(moved.contains("<span class=\"link\" title=\"https://web.archive.org/web/id_/http%3A//x.com/about/jobs\"><strong>Careers</strong></span>"), "{moved}");
+    assert!(
+        !html[..links].contains("contact.html"),
+        "no archive URL before the link-only changes"
+    );
+    assert!(
+        html.contains("As read: 1 wording change (+1 −1 words), 1 link-only, 0 formatting-only.")
+    );
+}
+
+#[test]
+fn a_link_only_change_is_classified_as_such() {
+    let old =
+        "See [our partners](https://web.archive.org/web/id_/http%3A//x.com/partners) for more.\n";
+    let new = "See [our partners](https://web.archive.org/web/id_/http%3A//x.com/legal/partners) for more.\n";
+    let html = two(old, new);
+    assert!(!html.contains("<div class=\"change wording\">"), "{html}");
+    assert!(html.contains("<p class=\"same\">No wording changes: the text reads the same.</p>"));
+    assert!(html.contains(
+        "<details class=\"links\"><summary>Links changed, wording the same (1)</summary>\n\
+         <div class=\"change links\"><p class=\"md d0\">See <span class=\"link\" \
+         title=\"https://web.archive.org/web/id_/http%3A//x.com/legal/partners\">our partners</span> for more.</p>"
+    ), "{html}");
+    // A wording change next to it is not hidden with it.
+    let html = two(
+        old,
+        "See [our partners](https://web.archive.org/web/id_/http%3A//x.com/partners) for less.\n",
+    );
+    assert!(html.contains("<div class=\"change wording\">"), "{html}");
+    assert!(!html.contains("<details class=\"links\">"), "{html}");
+}
+
+#[test]
+fn hostile_rendered_text_is_escaped() {
+    let old = "## Old <b onmouseover=alert(1)>head</b>\n\nText.\n";
+    let new = "## New <img src=x onerror=alert(2)>\n\n\
+               [<script>alert(3)</script>\"x](javascript:alert(\"4\")&x=' \"t\") and \
+               [ok](http://x.com/\"><script>alert(5)</script>) and **<iframe src=//evil>**\n\nText.\n";
+    let html = two(old, new);
+    let lower = html.to_lowercase();
+    for live in [
+        "<script", "<img", "<iframe", "<b ", "href=", "src=", "onerror=", "url(",
+    ] {
+        assert!(!lower.contains(live), "{live} in {html}");
+    }
+    assert!(
+        html.contains(
+            "<h4 class=\"md\"><ins>New &lt;img src&#61;x onerror&#61;alert(2)&gt;</ins></h4>"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<h4 class=\"md\"><del>Old &lt;b onmouseover&#61;alert(1)&gt;head&lt;/b&gt;</del></h4>"
+        ),
+        "{html}"
+    );
+    // Link text escaped; the target only in a quoted, escaped title attribute.
+    assert!(
+        html.contains("&lt;script&gt;alert(3)&lt;/script&gt;&quot;x"),
+        "{html}"
+    );
+    assert!(
+        html.contains("title=\"javascript:alert(&quot;4&quot;)&amp;x&#61;&#39;\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("title=\"http://x.com/&quot;&gt;&lt;script&gt;alert(5)&lt;/script&gt;\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("<strong>&lt;iframe src&#61;//evil&gt;</strong>"),
+        "{html}"
+    );
+    // Every attribute value is quoted and holds no raw quote: count the quotes of `title="`.
+    for attr in html.split("title=\"").skip(1) {
+        let value = &attr[..attr.find('"').expect("closed")];
+        assert!(!value.contains('<') && !value.contains('>'), "{value}");
+    }
+    for (open, close) in [
+        ("<del>", "</del>"),
+        ("<ins>", "</ins>"),
+        ("<details", "</details>"),
+        ("<div", "</div>"),
+        ("<ul", "</ul>"),
+        ("<span", "</span>"),
+    ] {
+        assert_eq!(
+            html.matches(open).count(),
+            html.matches(close).count(),
+            "{open}"
+        );
+    }
+}
