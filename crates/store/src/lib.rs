@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 
-pub use export::{ExportCounts, ExportFilter, ExportRow};
+pub use export::{COLUMNS, ExportCounts, ExportFilter, ExportRow, FTS_TABLE, datasette_metadata};
 pub use texts::{CaptureText, ConvertedCapture, StoredText, TextRecord, TextUpdate};
 
 /// What can go wrong with the store.
