@@ -225,8 +225,8 @@ fn feed(id: &str, title: &str, entries: Vec<Entry>) -> Feed {
 }
 
 fn write_feed(path: &Path, feed: &Feed) -> Result<(), FeedError> {
-    let mut xml = b"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n".to_vec();
-    xml = feed.write_to(xml).map_err(|error| FeedError::Write {
+    // `write_to` starts with the XML declaration itself.
+    let mut xml = feed.write_to(Vec::new()).map_err(|error| FeedError::Write {
         path: path.display().to_string(),
         source: std::io::Error::other(error.to_string()),
     })?;
