@@ -67,7 +67,9 @@ fn chromium() -> Option<PathBuf> {
 /// One GET on loopback; the status code and the body.
 fn get(port: u16, path: &str) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
-    stream.set_read_timeout(Some(Duration::from_secs(20))).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .ok()?;
     write!(
         stream,
         "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n"
@@ -223,11 +225,19 @@ fn datasette_searches_the_export_and_shows_the_column_descriptions() {
     let _ = std::fs::remove_file(&png);
     let profile = dir.path().join("chromium-profile");
     let mut shot = Command::new(chromium)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"])
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+        ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--screenshot={}", png.display()))
         .arg("--window-size=1400,1800")
-        .arg(format!("http://127.0.0.1:{}/policies/versions", server.port))
+        .arg(format!(
+            "http://127.0.0.1:{}/policies/versions",
+            server.port
+        ))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -246,7 +256,11 @@ fn datasette_searches_the_export_and_shows_the_column_descriptions() {
     }
     let bytes = std::fs::read(&png).expect("the screenshot was written");
     assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
-    assert!(bytes.len() > 20_000, "a page, not a blank: {} bytes", bytes.len());
+    assert!(
+        bytes.len() > 20_000,
+        "a page, not a blank: {} bytes",
+        bytes.len()
+    );
     eprintln!("screenshot of Datasette's versions page: {}", png.display());
     drop(server);
 }

@@ -267,7 +267,10 @@ fn new_policy_capture() -> fake_wayback::FixtureCapture {
         "<p>We now also share your game history with our new analytics partner.</p></body>",
         1,
     );
-    assert_ne!(changed, body, "the body has a </body> to add a sentence before");
+    assert_ne!(
+        changed, body,
+        "the body has a </body> to add a sentence before"
+    );
     fake_wayback::FixtureCapture::html("http://zooescape.com/privacy.pl", "20150301000000", changed)
 }
 
@@ -297,15 +300,22 @@ fn feeds_and_the_webhook_announce_each_new_version_once() {
     let listed = posts[0]["new_versions"].as_array().expect("new_versions");
     assert_eq!(listed.len(), 7, "{listed:?}");
     for version in listed {
-        for key in ["domain", "seq", "first_seen", "first_seen_at", "url", "entry_id"] {
+        for key in [
+            "domain",
+            "seq",
+            "first_seen",
+            "first_seen_at",
+            "url",
+            "entry_id",
+        ] {
             assert!(!version[key].is_null(), "{key} missing in {version}");
         }
         assert!(version["field_changes"].is_array(), "{version}");
     }
     assert!(
-        listed.iter().any(|v| v["field_changes"]
-            .as_array()
-            .is_some_and(|c| !c.is_empty())),
+        listed
+            .iter()
+            .any(|v| v["field_changes"].as_array().is_some_and(|c| !c.is_empty())),
         "a change of the demo archive lists its field changes: {listed:?}"
     );
 
@@ -347,7 +357,10 @@ fn feeds_and_the_webhook_announce_each_new_version_once() {
         assert_eq!(parsed["all.atom"].ids.len(), 7);
         // Entries carry the version's own time, not the run's.
         assert!(
-            parsed["all.atom"].updated.iter().all(|u| !u.starts_with("2026")),
+            parsed["all.atom"]
+                .updated
+                .iter()
+                .all(|u| !u.starts_with("2026")),
             "{:?}",
             parsed["all.atom"].updated
         );
@@ -357,7 +370,11 @@ fn feeds_and_the_webhook_announce_each_new_version_once() {
     // A rerun on the unchanged archive: no POST, not one byte of the feeds changes.
     let again = crawl(&archive, &config, &db, &args);
     assert!(text(&again.stdout).contains("crawl: 0 new versions"));
-    assert_eq!(hook.bodies().len(), 1, "a run without new versions posts nothing");
+    assert_eq!(
+        hook.bodies().len(),
+        1,
+        "a run without new versions posts nothing"
+    );
     assert_eq!(files(&feeds), written, "a rerun rewrites the same feeds");
 
     // The archive grows by one text: exactly one entry more, and one POST naming it.
@@ -377,7 +394,10 @@ fn feeds_and_the_webhook_announce_each_new_version_once() {
     let seq = listed[0]["seq"].as_i64().expect("seq");
     let page = std::fs::read_to_string(feeds.join(format!("zooescape.com/v{seq}.html")))
         .expect("the new change's diff page");
-    assert!(page.contains("analytics partner"), "the page shows the change");
+    assert!(
+        page.contains("analytics partner"),
+        "the page shows the change"
+    );
 
     if let Some((python, before)) = parsed {
         let after = parse_feeds(&python, &feeds);
@@ -393,7 +413,10 @@ fn feeds_and_the_webhook_announce_each_new_version_once() {
             );
         }
         let zoo = &after["zooescape.com.atom"];
-        assert_eq!(zoo.ids[0], listed[0]["entry_id"], "newest first, same id as posted");
+        assert_eq!(
+            zoo.ids[0], listed[0]["entry_id"],
+            "newest first, same id as posted"
+        );
         assert!(
             zoo.links[0].ends_with(&format!("zooescape.com/v{seq}.html")),
             "{:?}",
@@ -460,6 +483,9 @@ fn a_dead_webhook_delays_the_crawl_by_its_bound_at_most_and_fails_nothing() {
     assert!(
         refused_time <= baseline + bound + Duration::from_secs(5),
         "{refused_time:?} against {baseline:?}"
+    );
+    eprintln!(
+        "crawl without a webhook {baseline:?}; with a silent one {silent_time:?}; with a refusing one {refused_time:?} (bound {bound:?})"
     );
     drop(silent);
 }

@@ -43,7 +43,10 @@ pub fn run(settings: &Settings, args: ExportArgs) -> anyhow::Result<()> {
                 .into());
             }
             let info = vec![
-                ("tool".to_owned(), format!("crawler {}", env!("CARGO_PKG_VERSION"))),
+                (
+                    "tool".to_owned(),
+                    format!("crawler {}", env!("CARGO_PKG_VERSION")),
+                ),
                 // The tooling that derived the texts and fields now (each version records its
                 // own: `crawler rebuild` brings them to these).
                 (

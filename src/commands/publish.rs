@@ -192,8 +192,7 @@ impl Publish {
             bound = ?self.settings.worst_case(),
             "posting {count} new version(s) to the webhook"
         );
-        let outcome =
-            super::runtime()?.block_on(feeds::notify(url, &payload, &self.settings));
+        let outcome = super::runtime()?.block_on(feeds::notify(url, &payload, &self.settings));
         if outcome.delivered {
             eprintln!(
                 "notify: {count} new version(s) posted to {url} (attempt {})",

@@ -129,7 +129,10 @@ fn entry(domain: &str, change: &Change) -> Result<Entry, FeedError> {
     entry.set_id(change.entry_id.clone());
     entry.set_title(Text::plain(match change.previous_seq {
         Some(_) => format!("{domain}: privacy policy changed (v{}, {date})", change.seq),
-        None => format!("{domain}: first privacy policy version (v{}, {date})", change.seq),
+        None => format!(
+            "{domain}: first privacy policy version (v{}, {date})",
+            change.seq
+        ),
     }));
     entry.set_updated(time);
     entry.set_published(Some(time));
@@ -226,10 +229,12 @@ fn feed(id: &str, title: &str, entries: Vec<Entry>) -> Feed {
 
 fn write_feed(path: &Path, feed: &Feed) -> Result<(), FeedError> {
     // `write_to` starts with the XML declaration itself.
-    let mut xml = feed.write_to(Vec::new()).map_err(|error| FeedError::Write {
-        path: path.display().to_string(),
-        source: std::io::Error::other(error.to_string()),
-    })?;
+    let mut xml = feed
+        .write_to(Vec::new())
+        .map_err(|error| FeedError::Write {
+            path: path.display().to_string(),
+            source: std::io::Error::other(error.to_string()),
+        })?;
     xml.push(b'\n');
     write_if_changed(path, &xml)
 }

@@ -30,9 +30,9 @@ mod notify;
 use policy_diff::{DiffStats, FieldChange, VersionView};
 use serde::Serialize;
 
+pub use atom::{MAX_STORE_ENTRIES, read_domain_feed, write_domain_feed, write_store_feed};
 /// A feed entry (`atom_syndication`'s).
 pub use atom_syndication::Entry;
-pub use atom::{MAX_STORE_ENTRIES, read_domain_feed, write_domain_feed, write_store_feed};
 pub use notify::{FeedSettings, NotifyOutcome, Payload, SettingsError, notify};
 
 /// One stored version as the feeds see it: the diff view plus what identifies it.

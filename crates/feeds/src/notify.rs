@@ -125,7 +125,11 @@ pub struct NotifyOutcome {
 /// `settings.notify_timeout` each, waiting 0.5 s, 1 s, 2 s... between them; an answer other
 /// than 2xx counts as a failure. Redirects are not followed (the document goes to the URL the
 /// user gave, and only there). Takes at most [`FeedSettings::worst_case`].
-pub async fn notify(url: &url::Url, payload: &Payload<'_>, settings: &FeedSettings) -> NotifyOutcome {
+pub async fn notify(
+    url: &url::Url,
+    payload: &Payload<'_>,
+    settings: &FeedSettings,
+) -> NotifyOutcome {
     let mut outcome = NotifyOutcome {
         attempts: 0,
         status: None,

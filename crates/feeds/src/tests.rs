@@ -21,7 +21,9 @@ fn version<'a>(view: VersionView<'a>, text_hash: &'a str) -> Version<'a> {
     Version {
         view,
         text_hash,
-        snapshot_url: Some("https://web.archive.org/web/20140101000000id_/http://example.com/privacy"),
+        snapshot_url: Some(
+            "https://web.archive.org/web/20140101000000id_/http://example.com/privacy",
+        ),
     }
 }
 
@@ -37,9 +39,18 @@ fn key(domain: &str, hash: &str, first_seen: &str) -> VersionKey {
 fn an_entry_id_is_made_of_domain_hash_and_first_capture_only() {
     let id = entry_id(&key("example.com", "abc123", "20140101000000"));
     assert_eq!(id, "tag:crawler,2026:example.com/abc123/20140101000000");
-    assert_ne!(id, entry_id(&key("example.com", "abc124", "20140101000000")));
-    assert_ne!(id, entry_id(&key("example.com", "abc123", "20140101000001")));
-    assert_ne!(id, entry_id(&key("example.org", "abc123", "20140101000000")));
+    assert_ne!(
+        id,
+        entry_id(&key("example.com", "abc124", "20140101000000"))
+    );
+    assert_ne!(
+        id,
+        entry_id(&key("example.com", "abc123", "20140101000001"))
+    );
+    assert_ne!(
+        id,
+        entry_id(&key("example.org", "abc123", "20140101000000"))
+    );
 
     // The same version keeps its id when an older version appears before it (seq 2 -> 3).
     let mut versions = vec![
@@ -47,7 +58,10 @@ fn an_entry_id_is_made_of_domain_hash_and_first_capture_only() {
         version(view(2, "20150101000000", "We sell data.\n"), "h2"),
     ];
     let before = changes("example.com", &versions).expect("changes");
-    versions.insert(0, version(view(1, "20120101000000", "We had data.\n"), "h0"));
+    versions.insert(
+        0,
+        version(view(1, "20120101000000", "We had data.\n"), "h0"),
+    );
     versions[1].view.seq = 2;
     versions[2].view.seq = 3;
     let after = changes("example.com", &versions).expect("changes");
@@ -74,7 +88,11 @@ fn changes_carry_field_changes_and_word_counts_and_skip_rebuild_splits() {
     assert_eq!(changes[0].diff_page(), None);
     assert_eq!(changes[0].first_seen_at, "2014-01-01T00:00:00Z");
     let change = &changes[1];
-    assert_eq!(change.previous_seq, Some(2), "compared with the version before");
+    assert_eq!(
+        change.previous_seq,
+        Some(2),
+        "compared with the version before"
+    );
     let stats = change.stats.expect("a change has counts");
     assert!(stats.words_added >= 3, "{stats:?}");
     assert_eq!((stats.lines_added, stats.lines_removed), (1, 1));
@@ -124,10 +142,16 @@ fn new_versions_are_the_set_difference_in_the_order_found() {
         key("example.com", "h3", "20151231000000"),
         key("other.com", "h2", "20150101000000"),
     ];
-    let new: Vec<i64> = new_versions(&before, &after).iter().map(|c| c.seq).collect();
+    let new: Vec<i64> = new_versions(&before, &after)
+        .iter()
+        .map(|c| c.seq)
+        .collect();
     assert_eq!(new, [2, 3]);
     let all: Vec<VersionKey> = after.iter().map(|c| c.key.clone()).collect();
-    assert!(new_versions(&all, &after).is_empty(), "a rerun adds nothing");
+    assert!(
+        new_versions(&all, &after).is_empty(),
+        "a rerun adds nothing"
+    );
     assert_eq!(new_versions(&[], &after).len(), 3, "a first run adds all");
 }
 
@@ -138,7 +162,10 @@ fn the_webhook_bound_is_attempts_times_timeout_plus_the_waits() {
         notify_attempts: 3,
         ..FeedSettings::default()
     };
-    assert_eq!(settings.worst_case(), std::time::Duration::from_millis(7_500));
+    assert_eq!(
+        settings.worst_case(),
+        std::time::Duration::from_millis(7_500)
+    );
     let once = FeedSettings {
         notify_attempts: 1,
         ..settings.clone()
@@ -185,7 +212,10 @@ fn feeds_are_regenerated_byte_for_byte_and_read_back() {
     assert_eq!(entries.len(), 2);
     let feed_path = dir.path().join("example.com.atom");
     let first = read(&feed_path);
-    assert!(!first.contains('\x1b') && !first.contains('\x07'), "{first}");
+    assert!(
+        !first.contains('\x1b') && !first.contains('\x07'),
+        "{first}"
+    );
     assert!(first.contains("&lt;co&gt;"), "{first}");
     let page = read(&dir.path().join("example.com/v2.html"));
     assert!(page.contains("sell data."), "{page}");
@@ -203,7 +233,11 @@ fn feeds_are_regenerated_byte_for_byte_and_read_back() {
         "newest first"
     );
     assert_eq!(back[0].updated.to_rfc3339(), "2015-01-01T00:00:00+00:00");
-    assert!(read_domain_feed(dir.path(), "none.com").expect("no error").is_none());
+    assert!(
+        read_domain_feed(dir.path(), "none.com")
+            .expect("no error")
+            .is_none()
+    );
 
     let count = write_store_feed(dir.path(), [back.clone(), back].concat()).expect("all");
     assert_eq!(count, 2, "an entry appears once");

@@ -535,8 +535,13 @@ mod tests {
     fn datasette_metadata_describes_every_column_and_names_the_search_table() {
         let metadata = datasette_metadata("policies", "Versions of policies.", "crawler 0.1.0");
         let versions = &metadata["databases"]["policies"]["tables"]["versions"];
-        let columns = versions["columns"].as_object().expect("column descriptions");
-        assert_eq!(columns.len(), COLUMNS.iter().map(|(n, _)| n.len()).sum::<usize>());
+        let columns = versions["columns"]
+            .as_object()
+            .expect("column descriptions");
+        assert_eq!(
+            columns.len(),
+            COLUMNS.iter().map(|(n, _)| n.len()).sum::<usize>()
+        );
         assert_eq!(
             columns["valid_until"],
             "the next version's archive_timestamp (NULL: still current)"
@@ -549,7 +554,10 @@ mod tests {
             serde_json::json!(["language", "practice_gdpr", "policy_host"])
         );
         for key in ["title", "description", "source", "license"] {
-            assert!(metadata[key].as_str().is_some_and(|v| !v.is_empty()), "{key}");
+            assert!(
+                metadata[key].as_str().is_some_and(|v| !v.is_empty()),
+                "{key}"
+            );
         }
         assert_eq!(metadata["source"], "crawler 0.1.0");
     }
