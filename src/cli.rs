@@ -288,6 +288,15 @@ pub struct CrawlArgs {
     /// Print the summary as JSON.
     #[arg(long)]
     pub json: bool,
+    /// After the run, write Atom feeds of the stored versions (DIR/DOMAIN.atom, DIR/all.atom)
+    /// and an HTML diff page per change (DIR/DOMAIN/vN.html). Also `[feeds] dir`.
+    #[arg(long, value_name = "DIR")]
+    pub feed_dir: Option<PathBuf>,
+    /// After a run that found new versions, POST them as one JSON document to this URL
+    /// (retried; at most [feeds] notify_timeout x notify_attempts plus 0.5 s, 1 s... between
+    /// attempts; never fails the crawl). Also `[feeds] notify_url`.
+    #[arg(long, value_name = "URL")]
+    pub notify_url: Option<String>,
 }
 
 /// The strategies `--strategy` names.
@@ -374,6 +383,10 @@ pub struct ExportArgs {
     /// Also export the raw HTML of each version's first capture (SQLite format only).
     #[arg(long)]
     pub with_contents: bool,
+    /// Also write Datasette's metadata.json beside the .sqlite file (title, source, license,
+    /// column descriptions, facets, the full-text table). SQLite format only.
+    #[arg(long)]
+    pub datasette: bool,
 }
 
 /// Dataset formats.

@@ -19,6 +19,8 @@ pub struct Settings {
     pub archive: wayback::ArchiveConfig,
     /// The crawl's settings (`[crawl]`).
     pub crawl: crawl::CrawlSettings,
+    /// Feeds and webhook after a crawl (`[feeds]`).
+    pub feeds: feeds::FeedSettings,
 }
 
 impl Settings {
@@ -69,6 +71,9 @@ impl Settings {
         self.crawl
             .validate()
             .map_err(|error| source(error.to_string()))?;
+        self.feeds
+            .validate()
+            .map_err(|error| source(error.to_string()))?;
         Ok(())
     }
 
@@ -112,6 +117,10 @@ mod tests {
         );
         assert_eq!(
             shipped.crawl, defaults.crawl,
+            "config/crawler.toml documents the built-in defaults; keep them equal"
+        );
+        assert_eq!(
+            shipped.feeds, defaults.feeds,
             "config/crawler.toml documents the built-in defaults; keep them equal"
         );
     }

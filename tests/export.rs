@@ -53,7 +53,18 @@ fn the_sqlite_dataset_reads_back_with_the_system_sqlite3() {
             &out,
             "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name)"
         ),
-        "contents dataset_info domains versions"
+        "contents dataset_info domains versions versions_fts versions_fts_config versions_fts_data versions_fts_docsize versions_fts_idx"
+    );
+    // The full-text index holds every exported version's title and Markdown.
+    assert_eq!(
+        sqlite3(
+            &out,
+            "SELECT count(*) FROM versions_fts WHERE versions_fts MATCH 'privacy'"
+        ),
+        sqlite3(
+            &out,
+            "SELECT count(*) FROM versions WHERE lower(title || ' ' || markdown) LIKE '%privacy%'"
+        )
     );
     assert_eq!(sqlite3(&out, "SELECT count(*) FROM versions"), "7");
     assert_eq!(sqlite3(&out, "SELECT count(*) FROM domains"), "4");

@@ -38,6 +38,11 @@ pub fn run(settings: &Settings, args: CrawlArgs) -> anyhow::Result<()> {
             return Ok(());
         }
     }
+    let publish = crate::commands::publish::Publish::new(settings, &args)?;
+    let before = match &publish {
+        Some(publish) => publish.before(&store, &names)?,
+        None => Vec::new(),
+    };
     let mut archive = settings.archive.clone();
     if let Some(contact) = &args.contact {
         archive.contact = contact.clone();
@@ -108,6 +113,9 @@ pub fn run(settings: &Settings, args: CrawlArgs) -> anyhow::Result<()> {
             started.elapsed().as_secs_f64(),
             report.run_id
         );
+    }
+    if let Some(publish) = &publish {
+        publish.after(&db, &names, &before, report.run_id)?;
     }
     if let Some(halt) = report.halt {
         anyhow::bail!("{halt}; everything done so far is saved, rerun the same command then");

@@ -62,8 +62,7 @@ pub fn run(settings: &Settings, args: DiffArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The `crawler diff` view of `domain`'s stored `versions`: each version seen as a
-/// [`VersionView`] (its fields parsed, its body compared without archive-link timestamps), then
+/// The `crawler diff` view of `domain`'s stored `versions`: [`with_views`], then
 /// [`policy_diff::render`].
 pub fn view(
     domain: &str,
@@ -72,6 +71,19 @@ pub fn view(
     format: Format,
     color: bool,
 ) -> Result<String, policy_diff::ViewError> {
+    with_views(domain, versions, |views| {
+        policy_diff::render(domain, views, selection, format, color)
+    })
+}
+
+/// Hands `domain`'s stored `versions` to `use_views` as [`VersionView`]s: each version's fields
+/// parsed, its body compared without archive-link timestamps (the diff view and the feeds
+/// see the same versions).
+pub fn with_views<R>(
+    domain: &str,
+    versions: &[PolicyVersion],
+    use_views: impl FnOnce(&[VersionView<'_>]) -> R,
+) -> R {
     let fields: Vec<Option<fields::PolicyFields>> = versions
         .iter()
         .map(|v| {
@@ -109,7 +121,7 @@ pub fn view(
             relation: v.relation.map(store::Relation::as_str),
         })
         .collect();
-    policy_diff::render(domain, &views, selection, format, color)
+    use_views(&views)
 }
 
 /// The CLI's diff format as `policy-diff`'s.

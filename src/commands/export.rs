@@ -1,6 +1,7 @@
 //! `crawler export`: the published dataset.
 
 use std::io::{BufWriter, Write};
+use std::path::Path;
 
 use anyhow::Context;
 use store::{ExportFilter, Store};
@@ -26,6 +27,9 @@ pub fn run(settings: &Settings, args: ExportArgs) -> anyhow::Result<()> {
     if args.with_contents && args.format != ExportFormat::Sqlite {
         return Err(UsageError("--with-contents needs --format sqlite".into()).into());
     }
+    if args.datasette && args.format != ExportFormat::Sqlite {
+        return Err(UsageError("--datasette needs --format sqlite".into()).into());
+    }
     let db = existing_db(settings)?;
     let store = Store::open_read_only(&db)?;
     let out = &args.out;
@@ -39,7 +43,10 @@ pub fn run(settings: &Settings, args: ExportArgs) -> anyhow::Result<()> {
                 .into());
             }
             let info = vec![
-                ("tool".to_owned(), format!("crawler {}", env!("CARGO_PKG_VERSION"))),
+                (
+                    "tool".to_owned(),
+                    format!("crawler {}", env!("CARGO_PKG_VERSION")),
+                ),
                 // The tooling that derived the texts and fields now (each version records its
                 // own: `crawler rebuild` brings them to these).
                 (
@@ -49,14 +56,14 @@ pub fn run(settings: &Settings, args: ExportArgs) -> anyhow::Result<()> {
                 ("fields_version".to_owned(), fields::VERSION.to_owned()),
                 ("exported_at".to_owned(), store.now()?),
                 ("source".to_owned(), db.display().to_string()),
-                (
-                    "description".to_owned(),
-                    "Versions of websites' privacy policies rebuilt from Wayback Machine captures: one row per distinct policy text per domain (versions), valid from archive_timestamp until valid_until; see the README's column list.".to_owned(),
-                ),
+                ("description".to_owned(), DESCRIPTION.to_owned()),
             ];
             let counts = store
                 .export_sqlite(out, &filter, args.with_contents, &info)
                 .with_context(|| format!("cannot export to {shown}"))?;
+            if args.datasette {
+                write_datasette_metadata(out, &db)?;
+            }
             format!(
                 "{} domains, {} versions, {} contents",
                 counts.domains, counts.versions, counts.contents
@@ -92,5 +99,39 @@ pub fn run(settings: &Settings, args: ExportArgs) -> anyhow::Result<()> {
         }
     };
     eprintln!("export: {summary} written to {shown}");
+    Ok(())
+}
+
+/// What a SQLite export holds, in its `dataset_info` and Datasette's metadata.
+const DESCRIPTION: &str = "Versions of websites' privacy policies rebuilt from Wayback Machine captures: one row per distinct policy text per domain (versions), valid from archive_timestamp until valid_until; see the README's column list.";
+
+/// Writes Datasette's `metadata.json` beside the export `out` (atomically), for the database
+/// Datasette names after the file.
+fn write_datasette_metadata(out: &Path, db: &Path) -> anyhow::Result<()> {
+    let database = out
+        .file_stem()
+        .map(|stem| stem.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let source = format!(
+        "crawler {} from the store {} (captures of the Wayback Machine or the archive it was pointed at)",
+        env!("CARGO_PKG_VERSION"),
+        db.display()
+    );
+    let metadata = store::datasette_metadata(&database, DESCRIPTION, &source);
+    let path = out
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join("metadata.json");
+    let mut file = export::AtomicFile::create(&path)?;
+    serde_json::to_writer_pretty(file.writer(), &metadata)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    file.commit()?;
+    eprintln!(
+        "export: Datasette metadata written to {} (datasette serve {} --metadata {})",
+        path.display(),
+        out.display(),
+        path.display()
+    );
     Ok(())
 }

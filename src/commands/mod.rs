@@ -9,6 +9,7 @@ pub mod diff;
 pub mod export;
 pub mod fetch;
 pub mod history;
+pub mod publish;
 pub mod rebuild;
 
 use crate::UsageError;

@@ -65,6 +65,137 @@ pub(crate) const PRACTICES: [&str; 11] = [
     "opt_out",
 ];
 
+/// The exported `versions` columns, grouped as the README's column table lists them,
+/// each group with its meaning: the README's table and Datasette's column descriptions
+/// ([`datasette_metadata`]) come from here (tests hold the README equal to it, and check that
+/// it names every column of the SELECT once).
+pub const COLUMNS: &[(&[&str], &str)] = &[
+    (
+        &["domain", "version"],
+        "the domain asked for; 1, 2, 3... in time order (unique together)",
+    ),
+    (
+        &["archive_timestamp", "archive_date"],
+        "first capture showing this text (14 digits; `YYYY-MM-DD`)",
+    ),
+    (
+        &["valid_until"],
+        "the next version's `archive_timestamp` (NULL: still current)",
+    ),
+    (
+        &["last_seen", "capture_count"],
+        "last capture showing this text; captures showing it",
+    ),
+    (
+        &["captures_checked", "captures_inferred"],
+        "of those, the captures downloaded (or whose bytes were reused), and the captures the change-point search inferred (inside a span whose two ends hold this text, never downloaded); NULL for versions stored before it counted them",
+    ),
+    (
+        &["found_url", "snapshot_url"],
+        "where the policy was found (after redirects); its `id_` snapshot",
+    ),
+    (
+        &["policy_host", "relation"],
+        "the host the policy lived on, and where that is from the domain: `same-site` (the domain or a subdomain), `alias` (a site the domain moved to: a homepage redirect), `linked-offsite` (another site the homepage linked as its policy: a parent company, a registrar's parked page, a policy generator)",
+    ),
+    (
+        &["status", "content_length", "content_type", "charset"],
+        "of that capture: archived HTTP status, raw bytes, Content-Type, encoding decoded from",
+    ),
+    (&["title"], "the page's `<title>`"),
+    (
+        &["stated_date", "stated_date_kind", "stated_date_phrase"],
+        "the policy's own date (ISO), `last_updated`/`effective`/`other`, and the words it came from",
+    ),
+    (
+        &["word_count", "flesch_kincaid_grade", "language"],
+        "body words; Flesch-Kincaid grade level; ISO 639-1 code",
+    ),
+    (
+        &["emails", "phones", "headings"],
+        "JSON arrays found in the text",
+    ),
+    (
+        &[
+            "practice_cookies",
+            "practice_third_party_sharing",
+            "practice_selling_data",
+            "practice_children",
+            "practice_gdpr",
+            "practice_ccpa",
+            "practice_do_not_track",
+            "practice_safe_harbor",
+            "practice_encryption",
+            "practice_data_retention",
+            "practice_opt_out",
+        ],
+        "1 when the text talks about the practice (a denial such as \"we do not sell\" counts: it is a statement about it)",
+    ),
+    (
+        &["practice_evidence"],
+        "JSON array of `{practice, sentence}`: the sentence behind each 1",
+    ),
+    (
+        &["third_parties"],
+        "JSON array of named third parties and trackers (Google Analytics, DoubleClick...)",
+    ),
+    (
+        &["text_hash", "content_sha1"],
+        "hash of the compared text; SHA-1 (base32) of the raw capture",
+    ),
+    (
+        &["shared_text_domains"],
+        "how many domains of the store hold this very text: above 1 for shared templates (a registrar's parked page, a policy generator's text), which studies may want to filter",
+    ),
+    (&["markdown"], "the corpus-style Markdown"),
+];
+
+/// The full-text table of a SQLite export: FTS5 over the `title` and `markdown` of `versions`
+/// (external content: the text is not stored twice), searched by `versions.rowid`.
+pub const FTS_TABLE: &str = "versions_fts";
+
+/// Datasette's `metadata.json` for a SQLite export opened as `database` (the file's name
+/// without `.sqlite`): title, description, source, license, the `versions` column descriptions
+/// (from [`COLUMNS`], without the Markdown backticks), facets on `language`, `practice_gdpr`
+/// and `policy_host`, and [`FTS_TABLE`] for the search box.
+pub fn datasette_metadata(database: &str, description: &str, source: &str) -> serde_json::Value {
+    let columns: serde_json::Map<String, serde_json::Value> = COLUMNS
+        .iter()
+        .flat_map(|(names, meaning)| {
+            names
+                .iter()
+                .map(move |name| ((*name).to_owned(), meaning.replace('`', "").into()))
+        })
+        .collect();
+    serde_json::json!({
+        "title": "Privacy policy versions",
+        "description": description,
+        "source": source,
+        "license": "Not licensed by crawler: the policy texts belong to their websites (archived by the Wayback Machine); check their terms before republishing",
+        "databases": {
+            database: {
+                "tables": {
+                    "versions": {
+                        "description": "One row per distinct policy text of a domain, valid from archive_timestamp until valid_until. Full-text search covers title and markdown.",
+                        "columns": columns,
+                        "facets": ["language", "practice_gdpr", "policy_host"],
+                        "fts_table": FTS_TABLE,
+                        "fts_pk": "rowid",
+                        "sort": "archive_timestamp",
+                    },
+                    "domains": {
+                        "description": "One row per domain of the export: its crawl state and how many versions it has here."
+                    },
+                    "dataset_info": {
+                        "description": "What made this file: tool, converter and fields versions, export time, filters, counts."
+                    },
+                    FTS_TABLE: { "hidden": true }
+                }
+            }
+        }
+    })
+}
+
 /// The SELECT behind every export format. Parameters: ?1 domains (JSON array or NULL),
 /// ?2 from (14 digits or NULL), ?3 to (14 digits or NULL), ?4 latest only.
 fn versions_select() -> String {
@@ -251,6 +382,13 @@ impl Store {
                 &format!("CREATE TABLE export.versions AS {}", versions_select()),
                 params![domains, from, to, latest],
             )?;
+            // Full-text search over titles and Markdown (SQLite's bundled FTS5), read from
+            // `versions` itself; `content="versions"` is the form Datasette also detects.
+            self.conn.execute_batch(&format!(
+                "CREATE VIRTUAL TABLE export.{FTS_TABLE} USING fts5(title, markdown,
+                     content=\"versions\", content_rowid=\"rowid\");
+                 INSERT INTO export.{FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild');"
+            ))?;
             self.conn.execute_batch(
                 "CREATE UNIQUE INDEX export.versions_key ON versions(domain, version);
                  CREATE TABLE export.domains AS
@@ -336,5 +474,97 @@ impl Store {
             count += 1;
         }
         Ok(count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's `versions` table: (column names, meaning) per row.
+    fn readme_rows() -> Vec<(Vec<String>, String)> {
+        let readme = include_str!("../../../README.md");
+        let start = readme
+            .find("`versions`, one row per distinct policy text of a domain:")
+            .expect("the README lists the versions columns");
+        readme[start..]
+            .lines()
+            .skip_while(|line| !line.starts_with("| column | meaning |"))
+            .skip(2)
+            .take_while(|line| line.starts_with('|'))
+            .map(|line| {
+                let line = line.trim().trim_start_matches('|').trim_end_matches('|');
+                let (names, meaning) = line.split_once(" | ").expect("two cells");
+                let names = names
+                    .split(',')
+                    .map(|n| n.trim().trim_matches('`').to_owned())
+                    .collect();
+                (names, meaning.trim().to_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_readme_column_table_is_the_columns_const() {
+        let readme = readme_rows();
+        let code: Vec<(Vec<String>, String)> = COLUMNS
+            .iter()
+            .map(|(names, meaning)| {
+                (
+                    names.iter().map(|n| (*n).to_owned()).collect(),
+                    (*meaning).to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(readme.len(), code.len(), "{readme:#?}");
+        for (readme, code) in readme.iter().zip(&code) {
+            assert_eq!(readme, code, "README row against COLUMNS");
+        }
+    }
+
+    #[test]
+    fn the_columns_const_describes_every_exported_column_once() {
+        let store = Store::open_in_memory().expect("store");
+        let statement = store.conn.prepare(&versions_select()).expect("the SELECT");
+        let mut selected: Vec<&str> = statement.column_names();
+        let mut listed: Vec<&str> = COLUMNS
+            .iter()
+            .flat_map(|(names, _)| names.iter().copied())
+            .collect();
+        // The README groups columns by meaning (text_hash with content_sha1): same set, each once.
+        selected.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(selected, listed);
+    }
+
+    #[test]
+    fn datasette_metadata_describes_every_column_and_names_the_search_table() {
+        let metadata = datasette_metadata("policies", "Versions of policies.", "crawler 0.1.0");
+        let versions = &metadata["databases"]["policies"]["tables"]["versions"];
+        let columns = versions["columns"]
+            .as_object()
+            .expect("column descriptions");
+        assert_eq!(
+            columns.len(),
+            COLUMNS.iter().map(|(n, _)| n.len()).sum::<usize>()
+        );
+        assert_eq!(
+            columns["valid_until"],
+            "the next version's archive_timestamp (NULL: still current)"
+        );
+        assert_eq!(columns["practice_gdpr"], columns["practice_cookies"]);
+        assert_eq!(versions["fts_table"], FTS_TABLE);
+        assert_eq!(versions["fts_pk"], "rowid");
+        assert_eq!(
+            versions["facets"],
+            serde_json::json!(["language", "practice_gdpr", "policy_host"])
+        );
+        for key in ["title", "description", "source", "license"] {
+            assert!(
+                metadata[key].as_str().is_some_and(|v| !v.is_empty()),
+                "{key}"
+            );
+        }
+        assert_eq!(metadata["source"], "crawler 0.1.0");
     }
 }

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 
-pub use export::{ExportCounts, ExportFilter, ExportRow};
+pub use export::{COLUMNS, ExportCounts, ExportFilter, ExportRow, FTS_TABLE, datasette_metadata};
 pub use search::{CaptureKnowledge, SearchPoint};
 pub use texts::{CaptureText, ConvertedCapture, StoredText, TextRecord, TextUpdate};
 

@@ -632,7 +632,38 @@ fn export_sqlite_writes_a_self_describing_file_atomically() {
         .expect("query")
         .collect::<std::result::Result<_, _>>()
         .expect("rows");
-    assert_eq!(tables, ["contents", "dataset_info", "domains", "versions"]);
+    assert_eq!(
+        tables,
+        [
+            "contents",
+            "dataset_info",
+            "domains",
+            "versions",
+            "versions_fts",
+            "versions_fts_config",
+            "versions_fts_data",
+            "versions_fts_docsize",
+            "versions_fts_idx"
+        ]
+    );
+    // The full-text index finds a version by a word of its Markdown, and by its title.
+    let found: (String, i64) = exported
+        .query_row(
+            "SELECT domain, version FROM versions
+             WHERE rowid IN (SELECT rowid FROM versions_fts WHERE versions_fts MATCH 'T2')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("one version holds T2");
+    assert_eq!(found, ("a.example".to_owned(), 3));
+    let titled: i64 = exported
+        .query_row(
+            "SELECT count(*) FROM versions_fts WHERE versions_fts MATCH 'title:privacy'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("search");
+    assert_eq!(titled, 4);
     let tool: String = exported
         .query_row(
             "SELECT value FROM dataset_info WHERE key = 'tool'",
