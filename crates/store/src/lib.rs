@@ -11,6 +11,7 @@
 mod export;
 mod schema;
 mod texts;
+mod warc;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use serde::Serialize;
 
 pub use export::{ExportCounts, ExportFilter, ExportRow};
 pub use texts::{CaptureText, ConvertedCapture, StoredText, TextRecord, TextUpdate};
+pub use warc::{ArchivedHeaders, WarcCapture, WarcCdxRow, WarcSummary, WarcVersionRef};
 
 /// What can go wrong with the store.
 #[derive(Debug, thiserror::Error)]
@@ -394,6 +396,9 @@ pub struct FetchResult {
     pub text_hash: Option<String>,
     /// A remark (why there is no text...).
     pub note: Option<String>,
+    /// The archived response's headers (`wayback::Memento::archived_headers`); `None` when
+    /// the bytes were reused from another capture and not downloaded.
+    pub archived_headers: Option<Vec<(String, String)>>,
 }
 
 /// A fetched policy capture with text, in the order versions are built from.
@@ -1118,7 +1123,7 @@ impl Store {
         self.conn.execute(
             "UPDATE captures SET fetch_state = 'done', content_sha1 = ?2, found_url = ?3,
                  found_timestamp = ?4, found_status = ?5, digest_check = ?6, text_hash = ?7,
-                 note = ?8, attempts = attempts + 1
+                 note = ?8, archived_headers = ?9, headers_kept = 1, attempts = attempts + 1
              WHERE id = ?1",
             params![
                 capture_id,
@@ -1128,7 +1133,8 @@ impl Store {
                 result.found_status,
                 result.digest_check,
                 result.text_hash,
-                result.note
+                result.note,
+                headers_json(result.archived_headers.as_deref()),
             ],
         )?;
         Ok(())
@@ -1370,7 +1376,8 @@ impl Store {
                      'content_sha1', c.content_sha1, 'found_url', c.found_url,
                      'found_timestamp', c.found_timestamp, 'found_status', c.found_status,
                      'digest_check', c.digest_check, 'text_hash', c.text_hash, 'note', c.note,
-                     'text_key', c.text_key, 'title', c.title, 'converter', c.converter)
+                     'text_key', c.text_key, 'title', c.title, 'converter', c.converter,
+                     'archived_headers', json(c.archived_headers), 'headers_kept', c.headers_kept)
                  FROM captures c JOIN domains d ON d.id = c.domain_id
                  ORDER BY d.name, c.role, c.url, c.timestamp",
             ),
@@ -1495,6 +1502,11 @@ pub(crate) fn sync_versions_in(
     Ok(added)
 }
 
+/// Archived headers as stored: a JSON array of `[name, value]` pairs.
+fn headers_json(headers: Option<&[(String, String)]>) -> Option<String> {
+    headers.map(|h| serde_json::to_string(h).unwrap_or_else(|_| "[]".into()))
+}
+
 /// The raw bytes of a stored (zlib) content.
 pub(crate) fn inflate(sha1: &str, compressed: &[u8]) -> Result<Vec<u8>> {
     let mut body = Vec::new();
@@ -1532,8 +1544,9 @@ fn insert_capture(tx: &Transaction<'_>, domain_id: i64, capture: &CaptureRecord)
     Ok(tx.execute(
         "INSERT OR IGNORE INTO captures (domain_id, role, url, timestamp, digest, status,
              mimetype, length, fetch_state, note, content_sha1, found_url, found_timestamp,
-             found_status, digest_check, text_hash, attempts)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+             found_status, digest_check, text_hash, attempts, archived_headers, headers_kept)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                 ?19)",
         params![
             domain_id,
             capture.role.as_str(),
@@ -1551,6 +1564,8 @@ fn insert_capture(tx: &Transaction<'_>, domain_id: i64, capture: &CaptureRecord)
             fetched.map(|f| f.found_status),
             fetched.map(|f| &f.digest_check),
             fetched.and_then(|f| f.text_hash.as_ref()),
+            i64::from(fetched.is_some()),
+            fetched.and_then(|f| headers_json(f.archived_headers.as_deref())),
             i64::from(fetched.is_some()),
         ],
     )?)

@@ -183,9 +183,24 @@ ALTER TABLE versions ADD COLUMN relation TEXT        -- same-site | alias | link
                      CHECK (relation IN ('same-site', 'alias', 'linked-offsite'));
 "#;
 
+/// Migration 6: the archived response headers of each capture read, for the WARC export.
+const V6: &str = r#"
+ALTER TABLE captures ADD COLUMN archived_headers TEXT;  -- JSON [[name, value], ...] of the archived
+                                                        -- response (x-archive-orig-*, prefix removed); NULL: not kept
+ALTER TABLE captures ADD COLUMN headers_kept INTEGER NOT NULL DEFAULT 0  -- 1: recorded by a crawler that keeps them
+                     CHECK (headers_kept IN (0, 1));    -- (NULL headers then: its bytes were reused, not downloaded)
+"#;
+
 /// All migrations, oldest first.
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
+    Migrations::new(vec![
+        M::up(V1),
+        M::up(V2),
+        M::up(V3),
+        M::up(V4),
+        M::up(V5),
+        M::up(V6),
+    ])
 }
 
 #[cfg(test)]

@@ -22,6 +22,7 @@ fn fetched(sha1: &str, url: &str, timestamp: &str, text: &str) -> FetchResult {
         digest_check: DigestCheck::Match,
         text_hash: Some(text.into()),
         note: None,
+        archived_headers: Some(vec![("server".into(), "test".into())]),
     }
 }
 
