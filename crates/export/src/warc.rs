@@ -136,7 +136,6 @@ fn write_capture(
         )));
     }
     let date = warc_date(&capture.timestamp)?;
-    let target = uri(&capture.url);
     let (head, note, dropped) = http_head(capture);
     let key = format!(
         "{} {} {}",
@@ -151,7 +150,7 @@ fn write_capture(
             ("WARC-Record-ID", response_id.clone()),
             ("WARC-Warcinfo-ID", warcinfo_id.into()),
             ("WARC-Date", date.clone()),
-            ("WARC-Target-URI", target.clone()),
+            ("WARC-Target-URI", uri(&capture.url)),
             ("WARC-Payload-Digest", format!("sha1:{payload}")),
             ("WARC-Block-Digest", sha1_digest(&block)),
             ("Content-Type", "application/http; msgtype=response".into()),
@@ -175,8 +174,9 @@ fn write_capture(
             ("WARC-Type", "metadata".into()),
             ("WARC-Record-ID", record_id(&format!("metadata {key}"))),
             ("WARC-Warcinfo-ID", warcinfo_id.into()),
+            // No WARC-Target-URI: pywb would index the record as a capture of the URL and
+            // may replay it in place of the response.
             ("WARC-Date", date),
-            ("WARC-Target-URI", target),
             ("WARC-Concurrent-To", response_id.clone()),
             ("WARC-Refers-To", response_id),
             ("Content-Type", "application/json".into()),
