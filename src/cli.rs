@@ -144,7 +144,8 @@ pub enum BenchCommand {
     /// own process, and crawls it with the default limits multiplied by SCALE.
     Crawl(BenchCrawlArgs),
     /// Export time and peak memory on a generated store of VERSIONS versions (ten per
-    /// domain), as SQLite and as JSON lines: memory stays flat because exports stream.
+    /// domain), as SQLite and as JSON lines (or --format warc): memory stays flat because
+    /// exports stream.
     Export(BenchExportArgs),
     /// Time of `crawler diff`'s default view (timeline and the latest change) for a domain
     /// with VERSIONS versions of about 30 KB each.
@@ -190,6 +191,20 @@ pub struct BenchExportArgs {
     /// Versions in the generated store.
     #[arg(long, default_value_t = 100_000)]
     pub versions: usize,
+    /// The exports to measure (repeatable, or comma-separated; default: sqlite and jsonl).
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub format: Vec<BenchExportFormat>,
+}
+
+/// Exports `crawler bench export` measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BenchExportFormat {
+    /// The SQLite dataset.
+    Sqlite,
+    /// JSON lines.
+    Jsonl,
+    /// The WARC file of the versions' captures.
+    Warc,
 }
 
 /// Arguments of `crawler bench crawl`.
@@ -362,7 +377,7 @@ pub enum DiffFormat {
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// The output: a .sqlite file (replaced atomically), a .jsonl/.csv file (`-` for stdout),
-    /// or a folder for --format markdown.
+    /// a folder for --format markdown, or a .warc.gz file for --format warc.
     #[arg(long, value_name = "PATH")]
     pub out: PathBuf,
     /// Output format.
@@ -387,6 +402,10 @@ pub struct ExportArgs {
     /// column descriptions, facets, the full-text table). SQLite format only.
     #[arg(long)]
     pub datasette: bool,
+    /// With --format warc: every stored capture with content (homepage reads too), not only
+    /// those behind the selected versions; --from/--to then bound the capture time.
+    #[arg(long)]
+    pub all_captures: bool,
 }
 
 /// Dataset formats.
@@ -400,6 +419,9 @@ pub enum ExportFormat {
     Csv,
     /// One Markdown file per version, in the corpus's f/fo/foc/DOMAIN__TIMESTAMP.md layout.
     Markdown,
+    /// The archived captures behind the versions as a gzipped WARC/1.1 file (replayable by
+    /// pywb): a response and a metadata record per capture.
+    Warc,
 }
 
 /// Arguments of `crawler status`.

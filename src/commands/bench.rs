@@ -3,7 +3,7 @@
 use crate::UsageError;
 use crate::cli::{
     BenchCommand, BenchConvertArgs, BenchCrawlArgs, BenchDiffArgs, BenchExportArgs,
-    BenchPathologicalArgs, StrategyArg,
+    BenchExportFormat, BenchPathologicalArgs, StrategyArg,
 };
 
 pub fn run(command: BenchCommand) -> anyhow::Result<()> {
@@ -14,8 +14,16 @@ pub fn run(command: BenchCommand) -> anyhow::Result<()> {
         BenchCommand::Crawl(args) => {
             crawl_options(args).and_then(|options| bench::crawl(&options, stdout, stderr))
         }
-        BenchCommand::Export(BenchExportArgs { versions }) => {
-            bench::export(&bench::ExportOptions { versions }, stdout, stderr)
+        BenchCommand::Export(BenchExportArgs { versions, format }) => {
+            let formats = format
+                .into_iter()
+                .map(|format| match format {
+                    BenchExportFormat::Sqlite => bench::ExportFormat::Sqlite,
+                    BenchExportFormat::Jsonl => bench::ExportFormat::Jsonl,
+                    BenchExportFormat::Warc => bench::ExportFormat::Warc,
+                })
+                .collect();
+            bench::export(&bench::ExportOptions { versions, formats }, stdout, stderr)
         }
         BenchCommand::Diff(BenchDiffArgs { versions, repeat }) => bench::diff(
             &bench::DiffOptions { versions, repeat },

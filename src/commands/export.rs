@@ -30,6 +30,15 @@ pub fn run(settings: &Settings, args: ExportArgs) -> anyhow::Result<()> {
     if args.datasette && args.format != ExportFormat::Sqlite {
         return Err(UsageError("--datasette needs --format sqlite".into()).into());
     }
+    if args.all_captures && args.format != ExportFormat::Warc {
+        return Err(UsageError("--all-captures needs --format warc".into()).into());
+    }
+    if args.all_captures && args.latest_only {
+        return Err(UsageError(
+            "--all-captures exports every capture: it cannot be combined with --latest-only".into(),
+        )
+        .into());
+    }
     let db = existing_db(settings)?;
     let store = Store::open_read_only(&db)?;
     let out = &args.out;
@@ -96,6 +105,36 @@ pub fn run(settings: &Settings, args: ExportArgs) -> anyhow::Result<()> {
         ExportFormat::Markdown => {
             let files = export::write_markdown_tree(&store, &filter, out)?;
             format!("{files} Markdown files")
+        }
+        ExportFormat::Warc => {
+            let folder = match out.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => parent,
+                _ => std::path::Path::new("."),
+            };
+            if out.as_os_str() == "-" || out.is_dir() || !folder.is_dir() {
+                return Err(UsageError(format!(
+                    "--out {shown} must be a file path in an existing folder for --format warc (e.g. evidence.warc.gz)"
+                ))
+                .into());
+            }
+            let info = export::WarcInfo {
+                software: format!("crawler {}", env!("CARGO_PKG_VERSION")),
+                source_archive: settings.archive.base_url.clone(),
+            };
+            // Written beside the destination and renamed over it when whole.
+            let mut file = export::AtomicFile::create(out)?;
+            let mut writer = BufWriter::new(file.writer());
+            let counts = export::write_warc(&store, &filter, args.all_captures, &info, &mut writer)
+                .with_context(|| format!("cannot export to {shown}"))?;
+            writer
+                .flush()
+                .with_context(|| format!("cannot write {shown}"))?;
+            drop(writer);
+            file.commit()?;
+            format!(
+                "{} response and {} metadata records",
+                counts.responses, counts.metadata
+            )
         }
     };
     eprintln!("export: {summary} written to {shown}");

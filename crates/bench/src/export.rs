@@ -16,10 +16,23 @@ use crate::{BenchError, current_rss_kib, peak_rss_kib};
 pub struct ExportOptions {
     /// Versions in the generated store (ten per domain).
     pub versions: usize,
+    /// The formats to export, in order (empty: SQLite and JSON lines).
+    pub formats: Vec<ExportFormat>,
 }
 
-/// Generates a store of `versions` versions (a note on `progress` when done), exports it as
-/// SQLite and as JSON lines, and writes each export's time and peak memory to `out`.
+/// An export [`export`] measures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// `Store::export_sqlite`.
+    Sqlite,
+    /// `export::write_jsonl`.
+    Jsonl,
+    /// `export::write_warc` (one response and one metadata record per version's capture).
+    Warc,
+}
+
+/// Generates a store of `versions` versions (a note on `progress` when done), exports it in
+/// each format asked for, and writes each export's time and peak memory to `out`.
 pub fn export(
     options: &ExportOptions,
     out: &mut dyn Write,
@@ -41,11 +54,17 @@ pub fn export(
     )?;
     let rss_before = current_rss_kib().unwrap_or(0);
     let mut report = Vec::new();
-    for format in ["sqlite", "jsonl"] {
+    let formats = if options.formats.is_empty() {
+        &[ExportFormat::Sqlite, ExportFormat::Jsonl][..]
+    } else {
+        &options.formats[..]
+    };
+    for &format in formats {
         reset_peak_rss();
         let started = Instant::now();
-        let rows = match format {
-            "sqlite" => {
+        let (name, rows, unit) = match format {
+            ExportFormat::Sqlite => (
+                "sqlite",
                 store
                     .export_sqlite(
                         &dir.path().join("out.sqlite"),
@@ -53,18 +72,35 @@ pub fn export(
                         false,
                         &[],
                     )?
-                    .versions
+                    .versions,
+                "versions",
+            ),
+            ExportFormat::Jsonl => {
+                let mut writer = bench_file(&dir.path().join("out.jsonl"))?;
+                let rows = export::write_jsonl(&store, &ExportFilter::default(), &mut writer)?;
+                ("jsonl", rows, "versions")
             }
-            _ => {
-                let path = dir.path().join("out.jsonl");
-                let file = std::fs::File::create(&path)
-                    .map_err(BenchError::io(format!("cannot create {}", path.display())))?;
-                let mut writer = std::io::BufWriter::new(file);
-                export::write_jsonl(&store, &ExportFilter::default(), &mut writer)?
+            ExportFormat::Warc => {
+                let mut writer = bench_file(&dir.path().join("out.warc.gz"))?;
+                let info = export::WarcInfo {
+                    software: "crawler bench".into(),
+                    source_archive: "https://web.archive.org".into(),
+                };
+                let counts = export::write_warc(
+                    &store,
+                    &ExportFilter::default(),
+                    false,
+                    &info,
+                    &mut writer,
+                )?;
+                writer
+                    .flush()
+                    .map_err(BenchError::io("cannot write the WARC file".to_owned()))?;
+                ("warc", counts.responses, "captures")
             }
         };
         report.push(format!(
-            "{format}: {rows} versions in {:.1} s, peak memory {:.1} MB",
+            "{name}: {rows} {unit} in {:.1} s, peak memory {:.1} MB",
             started.elapsed().as_secs_f64(),
             peak_rss_kib().unwrap_or(0) as f64 / 1024.0
         ));
@@ -79,6 +115,13 @@ pub fn export(
         writeln!(out, "{line}")?;
     }
     Ok(())
+}
+
+/// A buffered file for an export's output.
+fn bench_file(path: &std::path::Path) -> Result<std::io::BufWriter<std::fs::File>, BenchError> {
+    let file = std::fs::File::create(path)
+        .map_err(BenchError::io(format!("cannot create {}", path.display())))?;
+    Ok(std::io::BufWriter::new(file))
 }
 
 /// Resets the kernel's peak-RSS mark (Linux 4.0+), so the next reading covers only what follows.
@@ -102,10 +145,14 @@ fn generate(store: &mut Store, versions: usize) -> Result<(), BenchError> {
 }
 
 /// The one raw content every generated capture points at.
+const BENCH_BODY: &[u8] = b"<html><body><p>policy</p></body></html>";
+
+/// The one raw content every generated capture points at, under its real SHA-1 (the WARC
+/// export checks it).
 pub(crate) fn put_bench_content(store: &Store) -> Result<(), BenchError> {
     store.put_content(NewContent {
-        sha1: "BENCHCONTENT",
-        body: b"<html><body><p>policy</p></body></html>",
+        sha1: &wayback::sha1_base32(BENCH_BODY),
+        body: BENCH_BODY,
         content_type: Some("text/html"),
         charset: Some("UTF-8"),
     })?;
@@ -134,13 +181,14 @@ pub(crate) fn fill_domain(
             mimetype: "text/html".into(),
             length: Some(size as u64),
             state: InitialState::Done(FetchResult {
-                content_sha1: "BENCHCONTENT".into(),
+                content_sha1: wayback::sha1_base32(BENCH_BODY),
                 found_url: format!("http://{name}/privacy"),
                 found_timestamp: stamp(i),
                 found_status: 200,
                 digest_check: store::DigestCheck::Match,
                 text_hash: Some(format!("T{i}")),
                 note: None,
+                archived_headers: Some(vec![("server".into(), "bench".into())]),
             }),
         })
         .collect();
@@ -225,7 +273,15 @@ mod tests {
     #[test]
     fn a_small_export_reports_both_formats() {
         let (mut out, mut progress) = (Vec::new(), Vec::new());
-        export(&ExportOptions { versions: 25 }, &mut out, &mut progress).expect("a measurement");
+        export(
+            &ExportOptions {
+                versions: 25,
+                formats: Vec::new(),
+            },
+            &mut out,
+            &mut progress,
+        )
+        .expect("a measurement");
         let text = String::from_utf8(out).expect("UTF-8");
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 3, "{text}");
@@ -240,5 +296,23 @@ mod tests {
             progress.starts_with("generated 25 versions in "),
             "{progress}"
         );
+    }
+
+    #[test]
+    fn a_warc_export_writes_one_capture_per_version() {
+        let (mut out, mut progress) = (Vec::new(), Vec::new());
+        export(
+            &ExportOptions {
+                versions: 12,
+                formats: vec![ExportFormat::Warc],
+            },
+            &mut out,
+            &mut progress,
+        )
+        .expect("a measurement");
+        let text = String::from_utf8(out).expect("UTF-8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        assert!(lines[1].starts_with("warc: 12 captures in "), "{text}");
     }
 }

@@ -24,7 +24,7 @@ use std::time::Duration;
 pub use convert::{ConvertOptions, convert};
 pub use crawl::{CrawlOptions, crawl};
 pub use diff::{DiffOptions, View, diff};
-pub use export::{ExportOptions, export};
+pub use export::{ExportFormat, ExportOptions, export};
 pub use pathological::{PathologicalOptions, pathological};
 
 /// Why a benchmark did not run to its end.

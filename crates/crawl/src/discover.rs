@@ -501,6 +501,7 @@ impl Crawler {
                 digest_check: digest_check_of(&memento),
                 text_hash: None,
                 note,
+                archived_headers: Some(memento.archived_headers.clone()),
             },
         };
         reads

@@ -164,6 +164,7 @@ impl Crawler {
                 digest_check: DigestCheck::Match,
                 note: text.as_ref().err().map(ToString::to_string),
                 text_hash: text.as_ref().ok().map(|t| t.text_hash.clone()),
+                archived_headers: None,
             };
             self.record_fetched(capture.id, &result, text.ok().as_ref())?;
             return Ok(Fetched::Reused);
@@ -251,6 +252,7 @@ impl Crawler {
             digest_check: verdict.check,
             note,
             text_hash: text.as_ref().ok().map(|t| t.text_hash.clone()),
+            archived_headers: Some(memento.archived_headers.clone()),
         };
         self.record_fetched(capture.id, &result, text.ok().as_ref())?;
         self.live.captures_fetched.fetch_add(1, Ordering::Relaxed);

@@ -1,5 +1,6 @@
-//! Writes the store's policy versions as datasets people publish: JSON lines, CSV, and the
-//! corpus's Markdown layout (`f/fo/foc/focuscamera.com__TIMESTAMP.md`). The SQLite dataset is
+//! Writes the store's policy versions as datasets people publish: JSON lines, CSV, the
+//! corpus's Markdown layout (`f/fo/foc/focuscamera.com__TIMESTAMP.md`), and the captures
+//! behind them as a WARC file (`warc.rs`). The SQLite dataset is
 //! written by the store itself (`Store::export_sqlite`), from the same rows.
 //!
 //! Not for: choosing rows (the store's `ExportFilter` does) or computing fields. Every writer
@@ -8,6 +9,10 @@
 //! export never leaves half a file at the path readers use.
 
 #![forbid(unsafe_code)]
+
+mod warc;
+
+pub use warc::{RECONSTRUCTED_BEFORE_KEPT, RECONSTRUCTED_REUSED, WarcCounts, WarcInfo, write_warc};
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -38,6 +43,12 @@ pub enum ExportError {
     NotAnExport {
         /// The folder.
         path: String,
+    },
+    /// The filters select nothing to write.
+    #[error("nothing to export: {detail}")]
+    NothingSelected {
+        /// What is missing.
+        detail: String,
     },
 }
 

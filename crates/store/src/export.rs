@@ -198,7 +198,7 @@ pub fn datasette_metadata(database: &str, description: &str, source: &str) -> se
 
 /// The SELECT behind every export format. Parameters: ?1 domains (JSON array or NULL),
 /// ?2 from (14 digits or NULL), ?3 to (14 digits or NULL), ?4 latest only.
-fn versions_select() -> String {
+pub(crate) fn versions_select() -> String {
     let practices: String = PRACTICES
         .iter()
         .map(|p| {
@@ -265,7 +265,7 @@ fn versions_select() -> String {
 }
 
 impl ExportFilter {
-    fn params(&self) -> (Option<String>, Option<String>, Option<String>, bool) {
+    pub(crate) fn params(&self) -> (Option<String>, Option<String>, Option<String>, bool) {
         let domains = (!self.domains.is_empty())
             .then(|| serde_json::to_string(&self.domains).unwrap_or_else(|_| "[]".into()));
         // The start of a partial date is its first second (month and day 01); its end is

@@ -12,6 +12,7 @@ mod export;
 mod schema;
 mod search;
 mod texts;
+mod warc;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ use serde::Serialize;
 pub use export::{COLUMNS, ExportCounts, ExportFilter, ExportRow, FTS_TABLE, datasette_metadata};
 pub use search::{CaptureKnowledge, SearchPoint};
 pub use texts::{CaptureText, ConvertedCapture, StoredText, TextRecord, TextUpdate};
+pub use warc::{ArchivedHeaders, WarcCapture, WarcCdxRow, WarcSummary, WarcVersionRef};
 
 /// What can go wrong with the store.
 #[derive(Debug, thiserror::Error)]
@@ -396,6 +398,9 @@ pub struct FetchResult {
     pub text_hash: Option<String>,
     /// A remark (why there is no text...).
     pub note: Option<String>,
+    /// The archived response's headers (`wayback::Memento::archived_headers`); `None` when
+    /// the bytes were reused from another capture and not downloaded.
+    pub archived_headers: Option<Vec<(String, String)>>,
 }
 
 /// A fetched policy capture with text, in the order versions are built from.
@@ -1128,7 +1133,8 @@ impl Store {
         self.conn.execute(
             "UPDATE captures SET fetch_state = 'done', content_sha1 = ?2, found_url = ?3,
                  found_timestamp = ?4, found_status = ?5, digest_check = ?6, text_hash = ?7,
-                 note = ?8, attempts = attempts + 1, inferred = 0
+                 note = ?8, archived_headers = ?9, headers_kept = 1, attempts = attempts + 1,
+                 inferred = 0
              WHERE id = ?1",
             params![
                 capture_id,
@@ -1138,7 +1144,8 @@ impl Store {
                 result.found_status,
                 result.digest_check,
                 result.text_hash,
-                result.note
+                result.note,
+                headers_json(result.archived_headers.as_deref()),
             ],
         )?;
         Ok(())
@@ -1349,7 +1356,9 @@ impl Store {
 
     /// Writes every stored fact that does not depend on when or in which order it was fetched
     /// (no row ids, fetch times or run numbers), as sorted JSON lines: two stores that hold the
-    /// same history give byte-identical dumps.
+    /// same history give byte-identical dumps. A capture's archived headers are left out: of
+    /// two captures of the same bytes, the one downloaded keeps them and the other reuses the
+    /// bytes, and which one comes first depends on the fetch order.
     pub fn write_canonical_dump(&self, out: &mut dyn Write) -> Result<()> {
         let io = |source| StoreError::Io {
             context: "cannot write the dump".into(),
@@ -1514,6 +1523,11 @@ pub(crate) fn sync_versions_in(
     Ok(added)
 }
 
+/// Archived headers as stored: a JSON array of `[name, value]` pairs.
+fn headers_json(headers: Option<&[(String, String)]>) -> Option<String> {
+    headers.map(|h| serde_json::to_string(h).unwrap_or_else(|_| "[]".into()))
+}
+
 /// The raw bytes of a stored (zlib) content.
 pub(crate) fn inflate(sha1: &str, compressed: &[u8]) -> Result<Vec<u8>> {
     let mut body = Vec::new();
@@ -1551,8 +1565,9 @@ fn insert_capture(tx: &Transaction<'_>, domain_id: i64, capture: &CaptureRecord)
     Ok(tx.execute(
         "INSERT OR IGNORE INTO captures (domain_id, role, url, timestamp, digest, status,
              mimetype, length, fetch_state, note, content_sha1, found_url, found_timestamp,
-             found_status, digest_check, text_hash, attempts)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+             found_status, digest_check, text_hash, attempts, archived_headers, headers_kept)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+                 ?19)",
         params![
             domain_id,
             capture.role.as_str(),
@@ -1570,6 +1585,8 @@ fn insert_capture(tx: &Transaction<'_>, domain_id: i64, capture: &CaptureRecord)
             fetched.map(|f| f.found_status),
             fetched.map(|f| &f.digest_check),
             fetched.and_then(|f| f.text_hash.as_ref()),
+            i64::from(fetched.is_some()),
+            fetched.and_then(|f| headers_json(f.archived_headers.as_deref())),
             i64::from(fetched.is_some()),
         ],
     )?)

@@ -183,6 +183,14 @@ ALTER TABLE versions ADD COLUMN relation TEXT        -- same-site | alias | link
                      CHECK (relation IN ('same-site', 'alias', 'linked-offsite'));
 "#;
 
+/// Migration 6: the archived response headers of each capture read, for the WARC export.
+const V6: &str = r#"
+ALTER TABLE captures ADD COLUMN archived_headers TEXT;  -- JSON [[name, value], ...] of the archived
+                                                        -- response (x-archive-orig-*, prefix removed); NULL: not kept
+ALTER TABLE captures ADD COLUMN headers_kept INTEGER NOT NULL DEFAULT 0  -- 1: recorded by a crawler that keeps them
+                     CHECK (headers_kept IN (0, 1));    -- (NULL headers then: its bytes were reused, not downloaded)
+"#;
+
 /// Migration 7: what the change-point search observed and what it inferred.
 const V7: &str = r#"
 ALTER TABLE captures ADD COLUMN inferred INTEGER NOT NULL DEFAULT 0  -- 1: not downloaded, inside a
@@ -199,6 +207,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V3),
         M::up(V4),
         M::up(V5),
+        M::up(V6),
         M::up(V7),
     ])
 }

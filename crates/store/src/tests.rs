@@ -22,6 +22,7 @@ fn fetched(sha1: &str, url: &str, timestamp: &str, text: &str) -> FetchResult {
         digest_check: DigestCheck::Match,
         text_hash: Some(text.into()),
         note: None,
+        archived_headers: Some(vec![("server".into(), "test".into())]),
     }
 }
 
@@ -228,7 +229,7 @@ fn opening_twice_keeps_the_data_and_the_schema_version() {
         .conn
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .expect("user_version");
-    assert_eq!(version, 6);
+    assert_eq!(version, 7);
     let mode: String = store
         .conn
         .query_row("PRAGMA journal_mode", [], |row| row.get(0))
@@ -785,4 +786,168 @@ fn the_exported_practice_columns_are_every_practice_fields_finds() {
         names.as_slice(),
         "a practice missing here would silently drop out of every export"
     );
+}
+
+#[test]
+fn warc_captures_are_one_per_memento_with_their_rows_versions_and_headers() {
+    let mut store = Store::open_in_memory().expect("store");
+    let domain = store.ensure_domain("example.com").expect("domain");
+    let url = "http://example.com/privacy";
+    let plan = Plan {
+        captures: vec![
+            policy(url, "20100101000000", "A"),
+            policy(url, "20110101000000", "A"),
+            policy(url, "20120101000000", "B"),
+            policy("http://example.com/old", "20120601000000", "R"),
+        ],
+        ..Plan::default()
+    };
+    store.save_plan(domain.id, None, &plan).expect("plan");
+    let pending = store.pending_policy_captures(domain.id).expect("pending");
+    let id = |u: &str, t: &str| {
+        pending
+            .iter()
+            .find(|p| p.url == u && p.timestamp == t)
+            .expect("a capture")
+            .id
+    };
+    put(&store, "SHA");
+    put(&store, "SHB");
+    let first = fetched("SHA", url, "20100101000000", "T1");
+    store
+        .capture_converted(id(url, "20100101000000"), &first, &text("K1", "one"))
+        .expect("converted");
+    // Reused bytes: no headers of its own.
+    let reused = FetchResult {
+        archived_headers: None,
+        ..fetched("SHA", url, "20110101000000", "T1")
+    };
+    store
+        .capture_converted(id(url, "20110101000000"), &reused, &text("K1", "one"))
+        .expect("converted");
+    let second = fetched("SHB", url, "20120101000000", "T2");
+    store
+        .capture_converted(id(url, "20120101000000"), &second, &text("K2", "two"))
+        .expect("converted");
+    // An old URL's capture that led to the 2012 one.
+    store
+        .capture_converted(
+            id("http://example.com/old", "20120601000000"),
+            &second,
+            &text("K2", "two"),
+        )
+        .expect("converted");
+    store
+        .sync_versions(
+            domain.id,
+            &[
+                version(
+                    "T1",
+                    "20100101000000",
+                    "20110101000000",
+                    2,
+                    first_id(&store),
+                ),
+                version(
+                    "T2",
+                    "20120101000000",
+                    "20120101000000",
+                    2,
+                    id(url, "20120101000000"),
+                ),
+            ],
+        )
+        .expect("versions");
+
+    let mut got = Vec::new();
+    let count = store
+        .warc_captures(&ExportFilter::default(), false, |c| {
+            got.push(c);
+            Ok(())
+        })
+        .expect("captures");
+    assert_eq!(count, 3);
+    let times: Vec<&str> = got.iter().map(|c| c.timestamp.as_str()).collect();
+    assert_eq!(
+        times,
+        ["20100101000000", "20110101000000", "20120101000000"]
+    );
+    assert_eq!(
+        got[0].headers,
+        ArchivedHeaders::Kept(vec![("server".into(), "test".into())])
+    );
+    assert_eq!(got[1].headers, ArchivedHeaders::Reused);
+    assert_eq!(got[0].body, b"<p>x</p>");
+    assert_eq!(got[0].content_type.as_deref(), Some("text/html"));
+    let seqs: Vec<Vec<i64>> = got
+        .iter()
+        .map(|c| c.versions.iter().map(|v| v.seq).collect())
+        .collect();
+    assert_eq!(seqs, [vec![1], vec![1], vec![2]]);
+    let rows: Vec<(&str, &str)> = got[2]
+        .cdx
+        .iter()
+        .map(|r| (r.url.as_str(), r.timestamp.as_str()))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("http://example.com/old", "20120601000000"),
+            (url, "20120101000000")
+        ]
+    );
+    assert_eq!(
+        store
+            .warc_summary(&ExportFilter::default(), false)
+            .expect("summary"),
+        WarcSummary {
+            captures: 3,
+            newest: Some("20120101000000".into())
+        }
+    );
+
+    // The latest version only; and a store from before schema 6.
+    store
+        .conn
+        .execute(
+            "UPDATE captures SET archived_headers = NULL, headers_kept = 0",
+            [],
+        )
+        .expect("update");
+    let latest = ExportFilter {
+        latest_only: true,
+        ..ExportFilter::default()
+    };
+    let mut got = Vec::new();
+    store
+        .warc_captures(&latest, false, |c| {
+            got.push(c);
+            Ok(())
+        })
+        .expect("captures");
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].timestamp, "20120101000000");
+    assert_eq!(got[0].headers, ArchivedHeaders::BeforeKept);
+    let nothing = ExportFilter {
+        domains: vec!["example.org".into()],
+        ..ExportFilter::default()
+    };
+    assert_eq!(
+        store
+            .warc_summary(&nothing, true)
+            .expect("summary")
+            .captures,
+        0
+    );
+}
+
+fn first_id(store: &Store) -> i64 {
+    store
+        .conn
+        .query_row(
+            "SELECT id FROM captures WHERE timestamp = '20100101000000'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("the first capture")
 }
