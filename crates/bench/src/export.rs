@@ -191,6 +191,7 @@ pub(crate) fn fill_domain(
                 fields_version: Some(fields::VERSION.to_owned()),
                 policy_host: Some("bench.example.com".to_owned()),
                 relation: Some(store::Relation::SameSite),
+                parked: None,
             }
         })
         .collect();

@@ -50,6 +50,7 @@ pub(crate) fn build(
             })
             .and_then(|v| v.fields.clone());
         let fields = known_fields.unwrap_or_else(|| fields_json(first.title.as_deref(), &body));
+        let relation = crate::decide::relation(&first.url, domain, aliases);
         versions.push(NewVersion {
             snapshot_url,
             fields: Some(fields),
@@ -67,7 +68,8 @@ pub(crate) fn build(
             policy_host: url::Url::parse(&first.url)
                 .ok()
                 .and_then(|u| u.host_str().map(str::to_owned)),
-            relation: Some(crate::decide::relation(&first.url, domain, aliases)),
+            relation: Some(relation),
+            parked: crate::parked::parked(&first.url, relation, first.title.as_deref(), &body),
         });
     }
     versions

@@ -118,6 +118,8 @@ fn versions_select() -> String {
                 f.text_hash,
                 (SELECT count(DISTINCT s.domain_id) FROM versions s
                   WHERE s.text_hash = f.text_hash) AS shared_text_domains,
+                EXISTS (SELECT 1 FROM versions p
+                         WHERE p.text_hash = f.text_hash AND p.parked IS NOT NULL) AS parked,
                 c.content_sha1,
                 f.markdown
          FROM ranked f

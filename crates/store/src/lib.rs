@@ -221,6 +221,35 @@ stored_enum! {
 }
 
 stored_enum! {
+    /// Why a fetched capture is not a policy at all (`captures.not_policy`): it opens no
+    /// version and ends none.
+    pub enum NotPolicy {
+        /// A "page not found" page archived with status 200.
+        SoftNotFound => "soft-404",
+        /// A server or application error page archived with status 200.
+        ErrorPage => "error-page",
+        /// A page asking to sign in before showing anything.
+        LoginWall => "login-wall",
+        /// The archive's own page ("not archived", "excluded", "Hrm.") served as the capture.
+        ArchivePage => "archive-page",
+        /// A firewall's or CDN's "access denied" or challenge page.
+        AccessDenied => "access-denied",
+        /// A "too many requests" page.
+        RateLimited => "rate-limited",
+    }
+}
+
+stored_enum! {
+    /// Why a version's text is a registrar's or parking service's template (`versions.parked`).
+    pub enum Parked {
+        /// The text says the domain is parked, expired or for sale.
+        Words => "words",
+        /// The off-site policy URL the homepage linked names a parked or expired domain's page.
+        Link => "link",
+    }
+}
+
+stored_enum! {
     /// How a fetched capture's bytes compare with its CDX digest.
     pub enum DigestCheck {
         /// Equal.
@@ -450,6 +479,8 @@ pub struct NewVersion {
     pub policy_host: Option<String>,
     /// Where the policy lived, seen from the domain.
     pub relation: Option<Relation>,
+    /// Why the text is a registrar's or parking template (`None`: it is not).
+    pub parked: Option<Parked>,
 }
 
 /// A stored version.
@@ -487,6 +518,8 @@ pub struct PolicyVersion {
     pub policy_host: Option<String>,
     /// Where the policy lived, seen from the domain (`None`: stored before it was recorded).
     pub relation: Option<Relation>,
+    /// Why the text is a registrar's or parking template (`None`: it is not).
+    pub parked: Option<Parked>,
 }
 
 /// Counts of one run.
@@ -1148,7 +1181,7 @@ impl Store {
 
     /// Fetched policy captures with text, in time order: what versions are built from.
     /// Captures whose bytes differ from their CDX digest (`digest_check = 'mismatch'`) count
-    /// only with `accept_mismatch`.
+    /// only with `accept_mismatch`; captures that are not a policy (`not_policy`) never do.
     pub fn observations(&self, domain_id: i64, accept_mismatch: bool) -> Result<Vec<Observation>> {
         let mut statement = self.conn.prepare(
             "SELECT id, found_timestamp, found_url, text_hash, content_sha1, text_key, title,
@@ -1156,6 +1189,7 @@ impl Store {
              FROM captures
              WHERE domain_id = ?1 AND role = 'policy' AND fetch_state = 'done'
                AND text_hash IS NOT NULL AND (?2 OR digest_check IS NOT 'mismatch')
+               AND not_policy IS NULL
              ORDER BY found_timestamp, timestamp, url",
         )?;
         let rows = statement.query_map(params![domain_id, accept_mismatch], |row| {
@@ -1180,7 +1214,7 @@ impl Store {
         let mut statement = self.conn.prepare(
             "SELECT seq, text_hash, title, markdown, url, first_seen, last_seen, capture_count,
                     lead(first_seen) OVER (ORDER BY seq), snapshot_url, fields, converter,
-                    fields_version, rebuilt, policy_host, relation
+                    fields_version, rebuilt, policy_host, relation, parked
              FROM versions WHERE domain_id = ?1 ORDER BY seq",
         )?;
         let rows = statement.query_map([domain_id], |row| {
@@ -1201,6 +1235,7 @@ impl Store {
                 rebuilt: row.get(13)?,
                 policy_host: row.get(14)?,
                 relation: row.get(15)?,
+                parked: row.get(16)?,
             })
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
@@ -1370,7 +1405,8 @@ impl Store {
                      'content_sha1', c.content_sha1, 'found_url', c.found_url,
                      'found_timestamp', c.found_timestamp, 'found_status', c.found_status,
                      'digest_check', c.digest_check, 'text_hash', c.text_hash, 'note', c.note,
-                     'text_key', c.text_key, 'title', c.title, 'converter', c.converter)
+                     'text_key', c.text_key, 'title', c.title, 'converter', c.converter,
+                     'not_policy', c.not_policy)
                  FROM captures c JOIN domains d ON d.id = c.domain_id
                  ORDER BY d.name, c.role, c.url, c.timestamp",
             ),
@@ -1395,7 +1431,7 @@ impl Store {
                      'fields', json(v.fields), 'converter', v.converter,
                      'fields_version', v.fields_version, 'rebuilt', v.rebuilt,
                      'policy_host', v.policy_host, 'relation', v.relation,
-                     'markdown', v.markdown)
+                     'parked', v.parked, 'markdown', v.markdown)
                  FROM versions v JOIN domains d ON d.id = v.domain_id
                  JOIN captures f ON f.id = v.first_capture_id
                  JOIN captures l ON l.id = v.last_capture_id
@@ -1451,9 +1487,9 @@ pub(crate) fn sync_versions_in(
             "INSERT INTO versions (domain_id, seq, text_hash, title, markdown, url,
                  first_capture_id, last_capture_id, first_seen, last_seen, capture_count,
                  snapshot_url, fields, converter, fields_version, rebuilt, rebuild_id, policy_host,
-                 relation)
+                 relation, parked)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                     ?18, ?19)
+                     ?18, ?19, ?20)
              ON CONFLICT (domain_id, seq) DO UPDATE SET
                  text_hash = excluded.text_hash, title = excluded.title,
                  markdown = excluded.markdown, url = excluded.url,
@@ -1464,7 +1500,8 @@ pub(crate) fn sync_versions_in(
                  snapshot_url = excluded.snapshot_url, fields = excluded.fields,
                  converter = excluded.converter, fields_version = excluded.fields_version,
                  rebuilt = excluded.rebuilt, rebuild_id = excluded.rebuild_id,
-                 policy_host = excluded.policy_host, relation = excluded.relation",
+                 policy_host = excluded.policy_host, relation = excluded.relation,
+                 parked = excluded.parked",
             params![
                 domain_id,
                 seq,
@@ -1485,6 +1522,7 @@ pub(crate) fn sync_versions_in(
                 rebuilt_by,
                 version.policy_host,
                 version.relation,
+                version.parked,
             ],
         )?;
     }

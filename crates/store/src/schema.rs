@@ -183,9 +183,27 @@ ALTER TABLE versions ADD COLUMN relation TEXT        -- same-site | alias | link
                      CHECK (relation IN ('same-site', 'alias', 'linked-offsite'));
 "#;
 
+/// Migration 8: captures that are not a policy at all, and versions whose text is a
+/// registrar's or parking service's template.
+const V8: &str = r#"
+ALTER TABLE captures ADD COLUMN not_policy TEXT      -- NULL: a policy (or no text); else why not
+                     CHECK (not_policy IN ('soft-404', 'error-page', 'login-wall', 'archive-page',
+                                           'access-denied', 'rate-limited'));
+ALTER TABLE versions ADD COLUMN parked TEXT          -- NULL: not parked; else the cue: words | link
+                     CHECK (parked IN ('words', 'link'));
+"#;
+
 /// All migrations, oldest first.
 pub(crate) fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
+    // V6 and V7 are other branches' (issue 14's spec numbers them); V8 follows them on merge.
+    Migrations::new(vec![
+        M::up(V1),
+        M::up(V2),
+        M::up(V3),
+        M::up(V4),
+        M::up(V5),
+        M::up(V8),
+    ])
 }
 
 #[cfg(test)]

@@ -44,6 +44,7 @@ fn version(text: &str, first: &str, last: &str, count: i64, capture: i64) -> New
         fields_version: Some("fields test".into()),
         policy_host: Some("example.com".into()),
         relation: Some(Relation::SameSite),
+        parked: None,
     }
 }
 
@@ -65,6 +66,7 @@ fn text(key: &str, body: &str) -> TextRecord {
         templated: true,
         title: Some("Privacy".into()),
         converter: "policy-text test".into(),
+        not_policy: None,
     }
 }
 
