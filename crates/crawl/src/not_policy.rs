@@ -215,6 +215,25 @@ const PASSWORD_WORDS: [&str; 6] = [
     "wachtwoord",
 ];
 
+/// Words of a sign-in form's other fields and links.
+const ACCOUNT_WORDS: [&str; 12] = [
+    "forgot your password",
+    "forgot password",
+    "create account",
+    "create an account",
+    "remember me",
+    "passwort vergessen",
+    "konto erstellen",
+    "mot de passe oublié",
+    "créer un compte",
+    "olvidaste tu contraseña",
+    "olvidó su contraseña",
+    "crear una cuenta",
+];
+
+/// Words of a page that is nothing but a sign-in form.
+const FORM_WORDS: usize = 80;
+
 /// Phrases of the archive's own pages (the Wayback Machine's "not archived", "excluded",
 /// "Hrm." and robots.txt pages), which also name the archive.
 const ARCHIVE_PHRASES: [&str; 9] = [
@@ -262,8 +281,9 @@ pub fn classify(title: Option<&str>, body: &str) -> Option<NotPolicy> {
         return Some(*reason);
     }
     let login_named = LOGIN_WORDS.iter().any(|word| has_token(&titles, word));
-    let password_field = LOGIN_WORDS.iter().any(|word| has_token(&head, word))
-        && PASSWORD_WORDS.iter().any(|word| head.contains(word));
+    let password_field = PASSWORD_WORDS.iter().any(|word| head.contains(word))
+        && (LOGIN_WORDS.iter().any(|word| has_token(&head, word))
+            || (page.words < FORM_WORDS && ACCOUNT_WORDS.iter().any(|word| head.contains(word))));
     (login_named || password_field).then_some(NotPolicy::LoginWall)
 }
 
@@ -402,7 +422,7 @@ mod tests {
             ),
             (
                 "Account",
-                "\n# Login\n\nEmail\n\nPassword\n\n[Forgot your password?](/account/recover)\n",
+                "\nEmail Password [Forgot your password?](/account/recover)\n",
                 NotPolicy::LoginWall,
             ),
             (
