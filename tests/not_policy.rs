@@ -157,10 +157,8 @@ fn archive() -> FixtureSet {
         set.add(FixtureCapture::html(
             &format!("http://{DOMAIN}/"),
             timestamp,
-            format!(
-                "<html><head><title>Sunny Side Bakery</title></head><body><p>Fresh bread.</p>\
-                 <footer><a href=\"/privacy-policy\">Privacy Policy</a></footer></body></html>"
-            ),
+            "<html><head><title>Sunny Side Bakery</title></head><body><p>Fresh bread.</p>\
+             <footer><a href=\"/privacy-policy\">Privacy Policy</a></footer></body></html>",
         ));
     }
     set.add(FixtureCapture::html(
