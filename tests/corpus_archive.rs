@@ -13,6 +13,13 @@ use common::{Archive, crawl_domains, export_markdown};
 /// Per domain, the relation of each stored version.
 type Relations = BTreeMap<String, Vec<Option<store::Relation>>>;
 
+/// Per domain, the export's `parked` column of each version.
+type ParkedColumn = BTreeMap<String, Vec<serde_json::Value>>;
+
+/// The two pairs whose policy is a registrar's page for a parked or expired domain (GoDaddy's
+/// parked-page policy, Hover's for expired domains).
+const PARKED: [&str; 2] = ["bookbao.org", "lessframework.com"];
+
 /// How one pair came out of the export.
 #[derive(Debug, PartialEq, Eq)]
 enum Outcome {
@@ -22,8 +29,9 @@ enum Outcome {
 }
 
 /// Crawls the corpus archive, exports it and compares each pair's exported file with its
-/// published `.md`; also gives where each domain's versions say their policy lived.
-fn crawl_and_compare() -> (BTreeMap<String, Outcome>, Relations) {
+/// published `.md`; also gives where each domain's versions say their policy lived, and the
+/// export's `parked` column.
+fn crawl_and_compare() -> (BTreeMap<String, Outcome>, Relations, ParkedColumn) {
     let pairs = corpus_pairs();
     assert_eq!(pairs.len(), 18, "the 18 dev pairs");
     let archive = Archive::serving(corpus_archive(&pairs));
@@ -61,11 +69,20 @@ fn crawl_and_compare() -> (BTreeMap<String, Outcome>, Relations) {
             )
         })
         .collect();
+    let mut parked = ParkedColumn::new();
+    store
+        .export_rows(&store::ExportFilter::default(), |row| {
+            let domain = row.get("domain").and_then(|d| d.as_str()).unwrap_or("");
+            let flag = row.get("parked").cloned().unwrap_or_default();
+            parked.entry(domain.to_owned()).or_default().push(flag);
+            Ok(())
+        })
+        .expect("export rows");
     let outcomes = pairs
         .iter()
         .map(|pair| (pair.domain.clone(), compare(&out, pair)))
         .collect();
-    (outcomes, relations)
+    (outcomes, relations, parked)
 }
 
 fn compare(out: &Path, pair: &CorpusPair) -> Outcome {
@@ -106,7 +123,7 @@ fn report(outcomes: &BTreeMap<String, Outcome>) -> String {
 
 #[test]
 fn all_eighteen_pairs_are_reproduced_byte_for_byte() {
-    let (outcomes, relations) = crawl_and_compare();
+    let (outcomes, relations, _) = crawl_and_compare();
     let identical = outcomes
         .values()
         .filter(|o| **o == Outcome::Identical)
@@ -126,5 +143,15 @@ fn all_eighteen_pairs_are_reproduced_byte_for_byte() {
             [Some(store::Relation::LinkedOffsite)],
             "{domain}"
         );
+    }
+}
+
+#[test]
+fn only_the_registrars_parked_and_expired_domain_pages_are_parked() {
+    let (_, _, parked) = crawl_and_compare();
+    assert_eq!(parked.len(), 18, "{parked:?}");
+    for (domain, flags) in &parked {
+        let expected = i64::from(PARKED.contains(&domain.as_str()));
+        assert_eq!(flags, &[serde_json::Value::from(expected)], "{domain}");
     }
 }

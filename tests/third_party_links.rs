@@ -240,7 +240,6 @@ fn the_negative_check_sees_a_policy_once_a_negative_site_links_its_own() {
 }
 
 #[test]
-#[ignore = "issue 14: discoveries keep the trail of refused off-site links"]
 fn each_refused_third_party_link_is_recorded_in_discoveries() {
     let (_dir, db) = crawl(load());
     let store = Store::open_read_only(&db).expect("store opens");

@@ -241,6 +241,7 @@ pub(crate) fn fill_domain(
                 relation: Some(store::Relation::SameSite),
                 captures_checked: 1,
                 captures_inferred: 0,
+                parked: None,
             }
         })
         .collect();

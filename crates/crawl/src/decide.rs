@@ -11,7 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use store::{Alias, Decision, DecisionMethod, Relation};
 use wayback::{Capture, Timestamp};
 
-use crate::discovery::{self, Keywords, PolicyLink, Span, URL_THRESHOLD, match_key};
+use crate::discovery::{
+    self, Keywords, LINK_THRESHOLD, PolicyLink, Span, URL_THRESHOLD, match_key,
+};
 
 /// A homepage capture as discovery read it.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +26,9 @@ pub(crate) struct HomepageRead {
     pub(crate) found_timestamp: String,
     /// Its policy links, best first.
     pub(crate) links: Vec<PolicyLink>,
+    /// Its off-site links that speak of privacy but score below the policy-link threshold
+    /// (`discovery::PageLinks::unscored`): never followed, refused in the decision trail.
+    pub(crate) unscored: Vec<PolicyLink>,
 }
 
 /// One homepage row per `months` period (the first 200 of the period, else its first row),
@@ -278,6 +283,13 @@ pub(crate) fn unlisted_choice<'a>(
             Some(why) => refused.push((link, why)),
         }
     }
+    refused.extend(read.unscored.iter().map(|link| {
+        let why = format!(
+            "not a policy link (its text and URL score {:.1}, below {LINK_THRESHOLD})",
+            link.score
+        );
+        (link, why)
+    }));
     UnlistedChoice {
         link: None,
         offsite: false,
@@ -539,6 +551,7 @@ mod tests {
             found_url: "http://www.a.com/".into(),
             found_timestamp: timestamp.into(),
             links,
+            unscored: Vec::new(),
         }
     }
 

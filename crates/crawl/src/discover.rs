@@ -475,12 +475,12 @@ impl Crawler {
         let found_url = self.found_url(&memento);
         let keywords = self.settings.keywords.clone();
         let (text, base) = (decoded.text, found_url.clone());
-        let links =
-            tokio::task::spawn_blocking(move || discovery::policy_links(&text, &base, &keywords))
-                .await
-                .map_err(|error| {
-                    CrawlError::Internal(format!("the link finder crashed: {error}"))
-                })?;
+        let discovery::PageLinks {
+            policy: links,
+            unscored,
+        } = tokio::task::spawn_blocking(move || discovery::policy_links(&text, &base, &keywords))
+            .await
+            .map_err(|error| CrawlError::Internal(format!("the link finder crashed: {error}")))?;
         self.keep_content(&memento, Some(decoded.encoding.name()))?;
         tracing::debug!(url = %found_url, links = links.len(), "homepage read");
         let note = links
@@ -492,6 +492,7 @@ impl Crawler {
                 found_url: found_url.clone(),
                 found_timestamp: memento.timestamp.clone(),
                 links,
+                unscored,
             },
             result: FetchResult {
                 content_sha1: memento.sha1.clone(),

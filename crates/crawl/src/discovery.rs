@@ -357,16 +357,40 @@ fn embedded_hosts(link: &scraper::ElementRef<'_>, base: &url::Url) -> Vec<String
 /// How much of a link's surrounding text [`PolicyLink::context`] keeps.
 pub(crate) const CONTEXT_CHARS: usize = 200;
 
-/// The links of a page that may lead to its privacy policy, best first.
-pub(crate) fn policy_links(html: &str, base_url: &str, keywords: &Keywords) -> Vec<PolicyLink> {
+/// Most [`PageLinks::unscored`] links kept per page.
+pub(crate) const UNSCORED_LINKS: usize = 20;
+
+/// Words of a link (text or URL, lowercase) that speaks of privacy without scoring as a policy
+/// link: a third party's "Data Policy", an analytics opt-out, an ad network's choices.
+const TRAIL_WORDS: [&str; 12] = [
+    "privacy", "policy", "policies", "opt out", "opt-out", "optout", "choices", "cookie", "data",
+    "consent", "gdpr", "tracking",
+];
+
+/// The links of a page found by [`policy_links`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct PageLinks {
+    /// The links that may lead to its privacy policy, best first.
+    pub(crate) policy: Vec<PolicyLink>,
+    /// Off-site links that speak of privacy ([`TRAIL_WORDS`]) but score below
+    /// [`LINK_THRESHOLD`], in page order, at most [`UNSCORED_LINKS`]: never followed, kept for
+    /// the decision trail.
+    pub(crate) unscored: Vec<PolicyLink>,
+}
+
+/// The links of a page that may lead to its privacy policy, best first, and the off-site ones
+/// that speak of privacy without scoring as a policy link.
+pub(crate) fn policy_links(html: &str, base_url: &str, keywords: &Keywords) -> PageLinks {
     let Ok(base) = url::Url::parse(base_url) else {
-        return Vec::new();
+        return PageLinks::default();
     };
     let document = scraper::Html::parse_document(html);
     let Ok(selector) = scraper::Selector::parse("a[href], area[href]") else {
-        return Vec::new();
+        return PageLinks::default();
     };
+    let site = base.host_str().map(site_of).unwrap_or_default();
     let mut links: Vec<PolicyLink> = Vec::new();
+    let mut unscored: Vec<PolicyLink> = Vec::new();
     for element in document.select(&selector) {
         let Some(href) = element.value().attr("href") else {
             continue;
@@ -391,7 +415,22 @@ pub(crate) fn policy_links(html: &str, base_url: &str, keywords: &Keywords) -> V
                 .unwrap_or_default();
         }
         let score = keywords.link_score(&text, resolved.as_str());
-        if score >= LINK_THRESHOLD && !links.iter().any(|l| l.url == resolved.as_str()) {
+        let scored = score >= LINK_THRESHOLD;
+        let trail = !scored
+            && unscored.len() < UNSCORED_LINKS
+            && resolved
+                .host_str()
+                .is_some_and(|host| !host_in_domain(host, &site))
+            && {
+                let words = format!(
+                    "{} {}",
+                    text.to_lowercase(),
+                    resolved.as_str().to_lowercase()
+                );
+                TRAIL_WORDS.iter().any(|word| words.contains(word))
+            };
+        let kept = if scored { &links } else { &unscored };
+        if (scored || trail) && !kept.iter().any(|l| l.url == resolved.as_str()) {
             let (context, container) = element
                 .parent()
                 .and_then(scraper::ElementRef::wrap)
@@ -408,18 +447,26 @@ pub(crate) fn policy_links(html: &str, base_url: &str, keywords: &Keywords) -> V
                 })
                 .unwrap_or_default();
             let embeds = embedded_hosts(&element, &base);
-            links.push(PolicyLink {
+            let link = PolicyLink {
                 url: resolved.to_string(),
                 text,
                 score,
                 context,
                 container,
                 embeds,
-            });
+            };
+            if scored {
+                links.push(link);
+            } else {
+                unscored.push(link);
+            }
         }
     }
     links.sort_by(|a, b| b.score.total_cmp(&a.score));
-    links
+    PageLinks {
+        policy: links,
+        unscored,
+    }
 }
 
 /// A span of time over which the same set of candidate URLs had captures.
@@ -614,7 +661,8 @@ mod tests {
             <a href="/blog/2019/why-privacy-matters-to-us-and-to-you-all-of-the-time-really">We think privacy matters a great deal to everyone who visits this site</a>
             <a href="mailto:privacy@example.com">privacy@example.com</a>
             <a href="/legal/datenschutz"><img alt="x"></a>"##;
-        let links = policy_links(html, "http://example.com/index.html", &Keywords::default());
+        let links =
+            policy_links(html, "http://example.com/index.html", &Keywords::default()).policy;
         assert_eq!(links[0].url, "http://example.com/privacy.pl");
         assert_eq!(links[0].text, "Privacy Policy");
         assert!(links.iter().all(|l| !l.url.starts_with("mailto")));
@@ -622,6 +670,28 @@ mod tests {
             links.iter().any(|l| l.url.ends_with("/legal/datenschutz")),
             "{links:?}"
         );
+    }
+
+    #[test]
+    fn offsite_links_that_speak_of_privacy_without_scoring_are_kept_apart() {
+        let html = r##"<a href="https://tools.google.com/dlpage/gaoptout">Opt out of Google Analytics</a>
+            <a href="https://www.facebook.com/policy.php">Data Policy</a>
+            <a href="/cookies">Cookies</a>
+            <a href="https://www.example.org/shop">Our shop</a>
+            <a href="https://twitter.com/en/privacy">Privacy</a>"##;
+        let links = policy_links(html, "http://example.com/", &Keywords::default());
+        let policy: Vec<&str> = links.policy.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(policy, ["https://twitter.com/en/privacy"]);
+        let unscored: Vec<&str> = links.unscored.iter().map(|l| l.url.as_str()).collect();
+        // The site's own cookie page and an off-site link without privacy words are not kept.
+        assert_eq!(
+            unscored,
+            [
+                "https://tools.google.com/dlpage/gaoptout",
+                "https://www.facebook.com/policy.php"
+            ]
+        );
+        assert!(links.unscored.iter().all(|l| l.score < LINK_THRESHOLD));
     }
 
     #[test]

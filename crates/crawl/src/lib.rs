@@ -16,6 +16,8 @@ mod discover;
 mod discovery;
 mod domain;
 mod fetch;
+pub mod not_policy;
+mod parked;
 mod rebuild;
 mod search;
 mod text;

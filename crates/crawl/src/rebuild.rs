@@ -185,13 +185,15 @@ fn derive_domain(
         let text = update.text.as_ref();
         let differs = capture.text_hash != update.text_hash
             || capture.text_key.as_ref() != text.map(|t| &t.key)
-            || capture.title.as_ref() != text.and_then(|t| t.title.as_ref());
+            || capture.title.as_ref() != text.and_then(|t| t.title.as_ref())
+            || capture.not_policy != text.and_then(|t| t.not_policy);
         if differs {
             found.texts_changed += 1;
         }
         let restamped = capture.converter.as_ref() != text.map(|t| &t.converter);
         if let (Some(hash), Some(text)) = (&update.text_hash, text)
             && counts_for_versions(capture, settings)
+            && text.not_policy.is_none()
         {
             texts.insert(
                 text.key.clone(),
@@ -237,18 +239,21 @@ fn derive_domain(
                 || old.fields_version != new.fields_version
                 || old.relation != new.relation
                 || old.policy_host != new.policy_host
+                || old.parked != new.parked
         });
     Ok((found, updates, versions, restamped))
 }
 
-/// Keeps a capture's stored text for the versions (its conversion ran out of time).
+/// Keeps a capture's stored text for the versions (its conversion ran out of time), unless it
+/// was found to be no policy.
 fn keep_stored(
     store: &Store,
     capture: &ConvertedCapture,
     observations: &mut Vec<Observation>,
     texts: &mut BTreeMap<String, StoredText>,
 ) -> Result<(), CrawlError> {
-    let (Some(hash), Some(key)) = (&capture.text_hash, &capture.text_key) else {
+    let (Some(hash), Some(key), None) = (&capture.text_hash, &capture.text_key, capture.not_policy)
+    else {
         return Ok(());
     };
     if let Some(text) = store.text(key)? {

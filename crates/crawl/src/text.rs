@@ -1,5 +1,5 @@
 //! A capture's text: the one conversion of its bytes, as the store keeps it
-//! (`store::CaptureText`).
+//! (`store::CaptureText`), with the verdict of [`crate::not_policy`] on it.
 
 use policy_text::document::{self, BodyTemplate};
 use store::{CaptureText, TextRecord};
@@ -56,8 +56,9 @@ pub(crate) fn convert_capture(
             key: template.key(),
             templated: template.is_templated(),
             body: template.text().to_owned(),
-            title: converted.title,
             converter: policy_text::CONVERTER_VERSION.to_owned(),
+            not_policy: crate::not_policy::classify(converted.title.as_deref(), body),
+            title: converted.title,
         },
     };
     Ok((text, converted.encoding))

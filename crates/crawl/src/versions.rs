@@ -56,6 +56,7 @@ pub(crate) fn build(
         let covered = inferred.partition_point(|t| t.as_str() <= last.timestamp.as_str())
             - inferred.partition_point(|t| t.as_str() < first.timestamp.as_str());
         let checked = group.len() as i64;
+        let relation = crate::decide::relation(&first.url, domain, aliases);
         versions.push(NewVersion {
             snapshot_url,
             fields: Some(fields),
@@ -75,7 +76,8 @@ pub(crate) fn build(
             policy_host: url::Url::parse(&first.url)
                 .ok()
                 .and_then(|u| u.host_str().map(str::to_owned)),
-            relation: Some(crate::decide::relation(&first.url, domain, aliases)),
+            relation: Some(relation),
+            parked: crate::parked::parked(&first.url, relation, first.title.as_deref(), &body),
         });
     }
     versions

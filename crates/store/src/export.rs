@@ -147,6 +147,10 @@ pub const COLUMNS: &[(&[&str], &str)] = &[
         &["shared_text_domains"],
         "how many domains of the store hold this very text: above 1 for shared templates (a registrar's parked page, a policy generator's text), which studies may want to filter",
     ),
+    (
+        &["parked"],
+        "1 when the text is a registrar's or parking service's template: it says the domain is parked, expired or for sale, or the homepage linked it off-site at a URL naming a parked or expired domain's page (`?pageid=privacy_parkedpage`, `?source=expired`); a text flagged so for one domain is parked for every domain holding it",
+    ),
     (&["markdown"], "the corpus-style Markdown"),
 ];
 
@@ -251,6 +255,8 @@ pub(crate) fn versions_select() -> String {
                 f.text_hash,
                 (SELECT count(DISTINCT s.domain_id) FROM versions s
                   WHERE s.text_hash = f.text_hash) AS shared_text_domains,
+                EXISTS (SELECT 1 FROM versions p
+                         WHERE p.text_hash = f.text_hash AND p.parked IS NOT NULL) AS parked,
                 c.content_sha1,
                 f.markdown
          FROM ranked f

@@ -225,6 +225,35 @@ stored_enum! {
 }
 
 stored_enum! {
+    /// Why a fetched capture is not a policy at all (`captures.not_policy`): it opens no
+    /// version and ends none.
+    pub enum NotPolicy {
+        /// A "page not found" page archived with status 200.
+        SoftNotFound => "soft-404",
+        /// A server or application error page archived with status 200.
+        ErrorPage => "error-page",
+        /// A page asking to sign in before showing anything.
+        LoginWall => "login-wall",
+        /// The archive's own page ("not archived", "excluded", "Hrm.") served as the capture.
+        ArchivePage => "archive-page",
+        /// A firewall's or CDN's "access denied" or challenge page.
+        AccessDenied => "access-denied",
+        /// A "too many requests" page.
+        RateLimited => "rate-limited",
+    }
+}
+
+stored_enum! {
+    /// Why a version's text is a registrar's or parking service's template (`versions.parked`).
+    pub enum Parked {
+        /// The text says the domain is parked, expired or for sale.
+        Words => "words",
+        /// The off-site policy URL the homepage linked names a parked or expired domain's page.
+        Link => "link",
+    }
+}
+
+stored_enum! {
     /// How a fetched capture's bytes compare with its CDX digest.
     pub enum DigestCheck {
         /// Equal.
@@ -461,6 +490,8 @@ pub struct NewVersion {
     pub captures_checked: i64,
     /// Captures inside its settled spans, not downloaded (the change-point search).
     pub captures_inferred: i64,
+    /// Why the text is a registrar's or parking template (`None`: it is not).
+    pub parked: Option<Parked>,
 }
 
 /// A stored version.
@@ -502,6 +533,8 @@ pub struct PolicyVersion {
     pub captures_checked: Option<i64>,
     /// Captures inside its settled spans, not downloaded (`None`: as above).
     pub captures_inferred: Option<i64>,
+    /// Why the text is a registrar's or parking template (`None`: it is not).
+    pub parked: Option<Parked>,
 }
 
 /// Counts of one run.
@@ -1165,7 +1198,7 @@ impl Store {
 
     /// Fetched policy captures with text, in time order: what versions are built from.
     /// Captures whose bytes differ from their CDX digest (`digest_check = 'mismatch'`) count
-    /// only with `accept_mismatch`.
+    /// only with `accept_mismatch`; captures that are not a policy (`not_policy`) never do.
     pub fn observations(&self, domain_id: i64, accept_mismatch: bool) -> Result<Vec<Observation>> {
         let mut statement = self.conn.prepare(
             "SELECT id, found_timestamp, found_url, text_hash, content_sha1, text_key, title,
@@ -1173,6 +1206,7 @@ impl Store {
              FROM captures
              WHERE domain_id = ?1 AND role = 'policy' AND fetch_state = 'done'
                AND text_hash IS NOT NULL AND (?2 OR digest_check IS NOT 'mismatch')
+               AND not_policy IS NULL
              ORDER BY found_timestamp, timestamp, url",
         )?;
         let rows = statement.query_map(params![domain_id, accept_mismatch], |row| {
@@ -1198,7 +1232,7 @@ impl Store {
             "SELECT seq, text_hash, title, markdown, url, first_seen, last_seen, capture_count,
                     lead(first_seen) OVER (ORDER BY seq), snapshot_url, fields, converter,
                     fields_version, rebuilt, policy_host, relation, captures_checked,
-                    captures_inferred
+                    captures_inferred, parked
              FROM versions WHERE domain_id = ?1 ORDER BY seq",
         )?;
         let rows = statement.query_map([domain_id], |row| {
@@ -1221,6 +1255,7 @@ impl Store {
                 relation: row.get(15)?,
                 captures_checked: row.get(16)?,
                 captures_inferred: row.get(17)?,
+                parked: row.get(18)?,
             })
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
@@ -1393,7 +1428,7 @@ impl Store {
                      'found_timestamp', c.found_timestamp, 'found_status', c.found_status,
                      'digest_check', c.digest_check, 'text_hash', c.text_hash, 'note', c.note,
                      'text_key', c.text_key, 'title', c.title, 'converter', c.converter,
-                     'inferred', c.inferred)
+                     'inferred', c.inferred, 'not_policy', c.not_policy)
                  FROM captures c JOIN domains d ON d.id = c.domain_id
                  ORDER BY d.name, c.role, c.url, c.timestamp",
             ),
@@ -1419,7 +1454,8 @@ impl Store {
                      'fields_version', v.fields_version, 'rebuilt', v.rebuilt,
                      'policy_host', v.policy_host, 'relation', v.relation,
                      'captures_checked', v.captures_checked,
-                     'captures_inferred', v.captures_inferred, 'markdown', v.markdown)
+                     'captures_inferred', v.captures_inferred, 'parked', v.parked,
+                     'markdown', v.markdown)
                  FROM versions v JOIN domains d ON d.id = v.domain_id
                  JOIN captures f ON f.id = v.first_capture_id
                  JOIN captures l ON l.id = v.last_capture_id
@@ -1475,9 +1511,9 @@ pub(crate) fn sync_versions_in(
             "INSERT INTO versions (domain_id, seq, text_hash, title, markdown, url,
                  first_capture_id, last_capture_id, first_seen, last_seen, capture_count,
                  snapshot_url, fields, converter, fields_version, rebuilt, rebuild_id, policy_host,
-                 relation, captures_checked, captures_inferred)
+                 relation, captures_checked, captures_inferred, parked)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                     ?18, ?19, ?20, ?21)
+                     ?18, ?19, ?20, ?21, ?22)
              ON CONFLICT (domain_id, seq) DO UPDATE SET
                  text_hash = excluded.text_hash, title = excluded.title,
                  markdown = excluded.markdown, url = excluded.url,
@@ -1490,7 +1526,8 @@ pub(crate) fn sync_versions_in(
                  rebuilt = excluded.rebuilt, rebuild_id = excluded.rebuild_id,
                  policy_host = excluded.policy_host, relation = excluded.relation,
                  captures_checked = excluded.captures_checked,
-                 captures_inferred = excluded.captures_inferred",
+                 captures_inferred = excluded.captures_inferred,
+                 parked = excluded.parked",
             params![
                 domain_id,
                 seq,
@@ -1513,6 +1550,7 @@ pub(crate) fn sync_versions_in(
                 version.relation,
                 version.captures_checked,
                 version.captures_inferred,
+                version.parked,
             ],
         )?;
     }

@@ -199,6 +199,16 @@ ALTER TABLE versions ADD COLUMN captures_checked INTEGER;   -- captures of the v
 ALTER TABLE versions ADD COLUMN captures_inferred INTEGER;  -- captures inside its settled spans, not downloaded
 "#;
 
+/// Migration 8: captures that are not a policy at all, and versions whose text is a
+/// registrar's or parking service's template.
+const V8: &str = r#"
+ALTER TABLE captures ADD COLUMN not_policy TEXT      -- NULL: a policy (or no text); else why not
+                     CHECK (not_policy IN ('soft-404', 'error-page', 'login-wall', 'archive-page',
+                                           'access-denied', 'rate-limited'));
+ALTER TABLE versions ADD COLUMN parked TEXT          -- NULL: not parked; else the cue: words | link
+                     CHECK (parked IN ('words', 'link'));
+"#;
+
 /// All migrations, oldest first.
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -209,6 +219,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V5),
         M::up(V6),
         M::up(V7),
+        M::up(V8),
     ])
 }
 

@@ -30,11 +30,13 @@ pub struct SearchPoint {
 
 impl Store {
     /// Every policy capture of a domain, in time order (then URL), with what is known of it.
-    /// A capture's text counts as [`Store::observations`] counts it (`accept_mismatch`).
+    /// A capture's text counts as [`Store::observations`] counts it (`accept_mismatch`; a
+    /// capture that is no policy at all counts as one with no text).
     pub fn search_points(&self, domain_id: i64, accept_mismatch: bool) -> Result<Vec<SearchPoint>> {
         let mut statement = self.conn.prepare(
             "SELECT id, timestamp, fetch_state, inferred,
-                    CASE WHEN ?2 OR digest_check IS NOT 'mismatch' THEN text_hash END
+                    CASE WHEN (?2 OR digest_check IS NOT 'mismatch') AND not_policy IS NULL
+                         THEN text_hash END
              FROM captures
              WHERE domain_id = ?1 AND role = 'policy'
              ORDER BY timestamp, url",

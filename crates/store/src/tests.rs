@@ -47,6 +47,7 @@ fn version(text: &str, first: &str, last: &str, count: i64, capture: i64) -> New
         relation: Some(Relation::SameSite),
         captures_checked: count,
         captures_inferred: 0,
+        parked: None,
     }
 }
 
@@ -68,6 +69,7 @@ fn text(key: &str, body: &str) -> TextRecord {
         templated: true,
         title: Some("Privacy".into()),
         converter: "policy-text test".into(),
+        not_policy: None,
     }
 }
 
@@ -229,7 +231,7 @@ fn opening_twice_keeps_the_data_and_the_schema_version() {
         .conn
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .expect("user_version");
-    assert_eq!(version, 7);
+    assert_eq!(version, 8);
     let mode: String = store
         .conn
         .query_row("PRAGMA journal_mode", [], |row| row.get(0))

@@ -20,6 +20,8 @@ pub struct TextRecord {
     pub title: Option<String>,
     /// The converter that made it (`policy_text::CONVERTER_VERSION`).
     pub converter: String,
+    /// Why the page is not a policy at all (`None`: it may be one), judged from this text.
+    pub not_policy: Option<crate::NotPolicy>,
 }
 
 /// A capture's text: the hash that decides versions, and the text kept for it.
@@ -63,6 +65,8 @@ pub struct ConvertedCapture {
     pub digest_check: Option<crate::DigestCheck>,
     /// The converter stored.
     pub converter: Option<String>,
+    /// Why it is not a policy, as stored.
+    pub not_policy: Option<crate::NotPolicy>,
 }
 
 /// A capture's text as a rebuild derived it.
@@ -101,7 +105,7 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT c.text_hash, c.text_key, c.title, t.body, t.templated
+                "SELECT c.text_hash, c.text_key, c.title, t.body, t.templated, c.not_policy
                  FROM captures c JOIN texts t ON t.key = c.text_key
                  WHERE c.content_sha1 = ?1 AND c.found_url = ?2 AND c.converter = ?3
                    AND c.text_hash IS NOT NULL
@@ -116,6 +120,7 @@ impl Store {
                             body: row.get(3)?,
                             templated: row.get(4)?,
                             converter: converter.to_owned(),
+                            not_policy: row.get(5)?,
                         },
                     })
                 },
@@ -145,8 +150,15 @@ impl Store {
     pub fn keep_capture_text(&self, capture_id: i64, text: &TextRecord) -> Result<()> {
         put_text(&self.conn, text)?;
         self.conn.execute(
-            "UPDATE captures SET text_key = ?2, title = ?3, converter = ?4 WHERE id = ?1",
-            params![capture_id, text.key, text.title, text.converter],
+            "UPDATE captures SET text_key = ?2, title = ?3, converter = ?4, not_policy = ?5
+             WHERE id = ?1",
+            params![
+                capture_id,
+                text.key,
+                text.title,
+                text.converter,
+                text.not_policy
+            ],
         )?;
         Ok(())
     }
@@ -155,7 +167,7 @@ impl Store {
     pub fn converted_captures(&self, domain_id: i64) -> Result<Vec<ConvertedCapture>> {
         let mut statement = self.conn.prepare(
             "SELECT id, found_url, found_timestamp, content_sha1, text_hash, text_key, title, note,
-                    digest_check, converter
+                    digest_check, converter, not_policy
              FROM captures
              WHERE domain_id = ?1 AND role = 'policy' AND fetch_state = 'done'
                AND content_sha1 IS NOT NULL AND found_status BETWEEN 200 AND 299
@@ -173,6 +185,7 @@ impl Store {
                 note: row.get(7)?,
                 digest_check: row.get(8)?,
                 converter: row.get(9)?,
+                not_policy: row.get(10)?,
             })
         })?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
@@ -220,7 +233,7 @@ impl Store {
             let text = update.text.as_ref();
             tx.execute(
                 "UPDATE captures SET text_hash = ?2, text_key = ?3, title = ?4, converter = ?5,
-                     note = ?6
+                     note = ?6, not_policy = ?7
                  WHERE id = ?1",
                 params![
                     update.capture_id,
@@ -229,6 +242,7 @@ impl Store {
                     text.and_then(|t| t.title.as_ref()),
                     text.map(|t| &t.converter),
                     update.note,
+                    text.and_then(|t| t.not_policy),
                 ],
             )?;
         }
