@@ -8,8 +8,10 @@
 //! text (gone, an archived error, a page that converts to nothing) is transparent: versions do
 //! not see it either. Between two consecutive known points the captures not downloaded are a
 //! span: when both ends hold the same text and the span is no longer than the resolution, it
-//! is settled and its captures are inferred to hold that text; otherwise its middle capture is
-//! downloaded and both halves are searched again. So every change is pinned to the exact first
+//! is settled and its captures are inferred to hold that text; otherwise its middle capture (in
+//! time when the ends agree, so the resolution's downloads are spread evenly; by count when
+//! they differ, so the search halves the captures left) is downloaded and both halves are
+//! searched again. So every change is pinned to the exact first
 //! capture showing the new text, and any version that lasted longer than the resolution has a
 //! capture downloaded (its known points are never more than the resolution apart).
 
@@ -177,7 +179,21 @@ fn change_point(points: &[Point], resolution_seconds: u64) -> Step {
                     .filter(|&&i| points[i].state == PointState::Pending)
                     .map(|&i| points[i].id),
             );
+        } else if same_text {
+            // Too long to settle: the capture nearest the span's middle in time, so that the
+            // downloads the resolution asks for are spread in time (captures come in bursts).
+            let middle = length / 2;
+            let nearest = inside.iter().copied().min_by_key(|&i| {
+                points[a]
+                    .timestamp
+                    .seconds_between(&points[i].timestamp)
+                    .abs_diff(middle)
+            });
+            if let Some(index) = nearest {
+                want(index, &mut step);
+            }
         } else {
+            // The ends differ: the middle capture, halving the captures left to search.
             want(inside[inside.len() / 2], &mut step);
         }
     }
