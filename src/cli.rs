@@ -233,7 +233,7 @@ pub struct BenchCrawlArgs {
         default_value = "change-point"
     )]
     pub strategies: Vec<StrategyArg>,
-    /// The change-point search's resolution (a number and a unit, s, m, h, d or w; default 30d).
+    /// The change-point search's resolution (a number and a unit, s, m, h, d or w; default 365d).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub resolution: Option<u64>,
     /// One JSON object per line and strategy (strategy, playback_per_true_version,
@@ -290,7 +290,7 @@ pub struct CrawlArgs {
     pub exhaustive: bool,
     /// The change-point search's resolution: inside a span whose ends hold the same text, a
     /// capture is downloaded at least this often, so every version that lasted longer is
-    /// found (a number and a unit, s, m, h, d or w; default 30d).
+    /// found (a number and a unit, s, m, h, d or w; default 365d).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub resolution: Option<u64>,
     /// Crawl only the domains whose interval (crawl_interval_days) has passed since their last

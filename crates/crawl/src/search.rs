@@ -48,8 +48,8 @@ impl Strategy {
     }
 }
 
-/// The default resolution: 30 days (README, "How many captures the crawl downloads").
-pub const DEFAULT_RESOLUTION_SECONDS: u64 = 30 * 86_400;
+/// The default resolution: 365 days (README, "How many captures the crawl downloads", argues it).
+pub const DEFAULT_RESOLUTION_SECONDS: u64 = 365 * 86_400;
 
 /// What the search knows of one policy capture.
 #[derive(Debug, Clone, PartialEq, Eq)]
