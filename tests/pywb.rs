@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Archive, crawl_demo, crawler, repo, text};
+use common::{Archive, crawl_demo, crawler, pywb_venv, repo, run_ok, text};
 
 /// A pywb `wayback` server in a child process, stopped by its PID when dropped.
 struct Pywb {
@@ -28,47 +28,27 @@ impl Drop for Pywb {
     }
 }
 
-fn venv() -> Option<PathBuf> {
-    let venv = std::env::var_os("CRAWLER_PYWB_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("tools/pywb-env/venv"));
-    if venv.join("bin/wayback").is_file() {
-        return Some(venv);
-    }
-    assert!(
-        std::env::var("CRAWLER_REQUIRE_PYWB").as_deref() != Ok("1"),
-        "pywb is required (CRAWLER_REQUIRE_PYWB=1) but {} has no bin/wayback: run tools/setup-pywb.sh",
-        venv.display()
-    );
-    None
-}
-
-fn run(command: &mut Command) -> Output {
-    let output = command.output().expect("command runs");
-    assert!(
-        output.status.success(),
-        "{command:?} failed: {}{}",
-        text(&output.stdout),
-        text(&output.stderr)
-    );
-    output
-}
-
 /// Writes the demo fixtures as a WARC, makes a collection `demo`, and starts pywb on a free
 /// loopback port.
 fn start_pywb(venv: &Path, dir: &Path) -> Pywb {
     let warc = dir.join("demo.warc.gz");
-    run(Command::new(venv.join("bin/python"))
-        .arg(repo().join("tools/pywb/fixtures_to_warc.py"))
-        .arg(repo().join("tests/fixtures/demo"))
-        .arg(&warc));
-    run(Command::new(venv.join("bin/wb-manager"))
-        .args(["init", "demo"])
-        .current_dir(dir));
-    run(Command::new(venv.join("bin/wb-manager"))
-        .args(["add", "demo"])
-        .arg(&warc)
-        .current_dir(dir));
+    run_ok(
+        Command::new(venv.join("bin/python"))
+            .arg(repo().join("tools/pywb/fixtures_to_warc.py"))
+            .arg(repo().join("tests/fixtures/demo"))
+            .arg(&warc),
+    );
+    run_ok(
+        Command::new(venv.join("bin/wb-manager"))
+            .args(["init", "demo"])
+            .current_dir(dir),
+    );
+    run_ok(
+        Command::new(venv.join("bin/wb-manager"))
+            .args(["add", "demo"])
+            .arg(&warc)
+            .current_dir(dir),
+    );
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .expect("a free port")
@@ -135,7 +115,7 @@ fn export_jsonl(db: &Path) -> String {
 
 #[test]
 fn the_crawler_works_unchanged_against_a_real_pywb() {
-    let Some(venv) = venv() else {
+    let Some(venv) = pywb_venv(&["wayback"]) else {
         eprintln!("skipped: pywb is not installed (run tools/setup-pywb.sh)");
         return;
     };

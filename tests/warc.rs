@@ -11,11 +11,11 @@ mod common;
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Archive, crawl_demo, crawler, repo, sqlite3_write, text};
+use common::{Archive, crawl_demo, crawler, pywb_venv, run_ok, sqlite3_write, text};
 
 /// A pywb `wayback` server in a child process, stopped by its PID when dropped.
 struct Pywb {
@@ -28,32 +28,6 @@ impl Drop for Pywb {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn venv() -> Option<PathBuf> {
-    let venv = std::env::var_os("CRAWLER_PYWB_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("tools/pywb-env/venv"));
-    if venv.join("bin/wayback").is_file() && venv.join("bin/warcio").is_file() {
-        return Some(venv);
-    }
-    assert!(
-        std::env::var("CRAWLER_REQUIRE_PYWB").as_deref() != Ok("1"),
-        "pywb and warcio are required (CRAWLER_REQUIRE_PYWB=1) but {} lacks bin/wayback or bin/warcio: run tools/setup-pywb.sh",
-        venv.display()
-    );
-    None
-}
-
-fn run(command: &mut Command) -> Output {
-    let output = command.output().expect("command runs");
-    assert!(
-        output.status.success(),
-        "{command:?} failed: {}{}",
-        text(&output.stdout),
-        text(&output.stderr)
-    );
-    output
 }
 
 fn export_warc(db: &Path, out: &Path, extra: &[&str]) -> Output {
@@ -69,7 +43,7 @@ fn export_warc(db: &Path, out: &Path, extra: &[&str]) -> Output {
 
 /// Rows of a read-only query through the system sqlite3 (`.ci/run` installs it), `|`-separated.
 fn sqlite3_rows(db: &Path, sql: &str) -> Vec<Vec<String>> {
-    let output = run(Command::new("sqlite3").arg("-readonly").arg(db).arg(sql));
+    let output = run_ok(Command::new("sqlite3").arg("-readonly").arg(db).arg(sql));
     text(&output.stdout)
         .lines()
         .map(|line| line.split('|').map(str::to_owned).collect())
@@ -102,9 +76,11 @@ fn records_text(path: &Path) -> String {
 
 /// `warcio index` of a file: (WARC-Type, WARC-Target-URI) per record.
 fn warcio_index(venv: &Path, path: &Path) -> Vec<(String, String)> {
-    let output = run(Command::new(venv.join("bin/warcio"))
-        .args(["index", "-f", "warc-type,warc-target-uri,warc-date"])
-        .arg(path));
+    let output = run_ok(
+        Command::new(venv.join("bin/warcio"))
+            .args(["index", "-f", "warc-type,warc-target-uri,warc-date"])
+            .arg(path),
+    );
     text(&output.stdout)
         .lines()
         .map(|line| {
@@ -119,9 +95,11 @@ fn warcio_index(venv: &Path, path: &Path) -> Vec<(String, String)> {
 
 /// `warcio check -v`: every record's digests pass. Returns the records checked.
 fn warcio_check(venv: &Path, path: &Path) -> usize {
-    let output = run(Command::new(venv.join("bin/warcio"))
-        .args(["check", "-v"])
-        .arg(path));
+    let output = run_ok(
+        Command::new(venv.join("bin/warcio"))
+            .args(["check", "-v"])
+            .arg(path),
+    );
     let report = text(&output.stdout);
     assert!(!report.contains("fail"), "{report}");
     report.matches("digest pass").count()
@@ -129,13 +107,17 @@ fn warcio_check(venv: &Path, path: &Path) -> usize {
 
 /// Starts pywb on a free loopback port over a collection `evidence` holding `warc`.
 fn start_pywb(venv: &Path, dir: &Path, warc: &Path) -> Pywb {
-    run(Command::new(venv.join("bin/wb-manager"))
-        .args(["init", "evidence"])
-        .current_dir(dir));
-    run(Command::new(venv.join("bin/wb-manager"))
-        .args(["add", "evidence"])
-        .arg(warc)
-        .current_dir(dir));
+    run_ok(
+        Command::new(venv.join("bin/wb-manager"))
+            .args(["init", "evidence"])
+            .current_dir(dir),
+    );
+    run_ok(
+        Command::new(venv.join("bin/wb-manager"))
+            .args(["add", "evidence"])
+            .arg(warc)
+            .current_dir(dir),
+    );
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .expect("a free port")
@@ -174,7 +156,7 @@ fn get(port: u16, path: &str) -> Option<Vec<u8>> {
 
 #[test]
 fn warcio_reads_the_export_and_pywb_replays_every_capture() {
-    let Some(venv) = venv() else {
+    let Some(venv) = pywb_venv(&["wayback", "warcio"]) else {
         eprintln!("skipped: pywb/warcio are not installed (run tools/setup-pywb.sh)");
         return;
     };
@@ -329,7 +311,7 @@ fn two_exports_are_identical_and_old_captures_say_their_headers_are_reconstructe
         export::RECONSTRUCTED_BEFORE_KEPT
     )));
     assert!(records.contains("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: "));
-    if let Some(venv) = venv() {
+    if let Some(venv) = pywb_venv(&["wayback", "warcio"]) {
         assert!(warcio_check(&venv, &old) > 0);
     }
 }

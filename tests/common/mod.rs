@@ -6,7 +6,7 @@
 pub mod corpus_archive;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 use fake_wayback::{FakeWayback, FixtureSet};
 
@@ -146,4 +146,39 @@ pub fn export_markdown(db: &Path, out: &Path) {
         .output()
         .expect("crawler runs");
     assert!(output.status.success(), "{}", text(&output.stderr));
+}
+
+/// The pywb virtualenv (`tools/pywb-env/venv`, or `CRAWLER_PYWB_VENV`) when it holds each of
+/// `tools` under `bin/`. Without them the test is skipped, unless `CRAWLER_REQUIRE_PYWB=1` (as
+/// `.ci/run` sets), when it fails.
+pub fn pywb_venv(tools: &[&str]) -> Option<PathBuf> {
+    let venv = std::env::var_os("CRAWLER_PYWB_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("tools/pywb-env/venv"));
+    let missing: Vec<&str> = tools
+        .iter()
+        .copied()
+        .filter(|tool| !venv.join("bin").join(tool).is_file())
+        .collect();
+    if missing.is_empty() {
+        return Some(venv);
+    }
+    assert!(
+        std::env::var("CRAWLER_REQUIRE_PYWB").as_deref() != Ok("1"),
+        "{missing:?} required (CRAWLER_REQUIRE_PYWB=1) but missing from {}/bin: run tools/setup-pywb.sh",
+        venv.display()
+    );
+    None
+}
+
+/// Runs `command` and asserts it succeeded (its output in the message otherwise).
+pub fn run_ok(command: &mut Command) -> Output {
+    let output = command.output().expect("command runs");
+    assert!(
+        output.status.success(),
+        "{command:?} failed: {}{}",
+        text(&output.stdout),
+        text(&output.stderr)
+    );
+    output
 }
