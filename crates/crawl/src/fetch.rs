@@ -71,7 +71,7 @@ impl Crawler {
         // guard against a search that would not.
         let mut steps_left = 64
             + 2 * self
-                .with_store(|s| s.pending_policy_captures(domain.id))?
+                .with_store(|s| s.unfetched_policy_captures(domain.id))?
                 .len();
         while !halted && steps_left > 0 {
             steps_left -= 1;
@@ -92,7 +92,7 @@ impl Crawler {
             }
             let wanted: BTreeSet<i64> = step.download.into_iter().collect();
             let batch: Vec<PendingCapture> = self
-                .with_store(|s| s.pending_policy_captures(domain.id))?
+                .with_store(|s| s.unfetched_policy_captures(domain.id))?
                 .into_iter()
                 .filter(|capture| wanted.contains(&capture.id))
                 .collect();

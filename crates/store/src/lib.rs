@@ -1034,14 +1034,30 @@ impl Store {
 
     // ----- captures and contents -----
 
-    /// Policy captures of a domain still to fetch, oldest first.
+    /// Policy captures of a domain still to fetch, oldest first: pending, and not covered by a
+    /// span the change-point search settled ([`Store::unfetched_policy_captures`] has those too).
     pub fn pending_policy_captures(&self, domain_id: i64) -> Result<Vec<PendingCapture>> {
+        self.policy_captures_not_fetched(domain_id, false)
+    }
+
+    /// Policy captures of a domain not fetched, oldest first, the inferred ones included (a
+    /// finer resolution or `--exhaustive` may download them).
+    pub fn unfetched_policy_captures(&self, domain_id: i64) -> Result<Vec<PendingCapture>> {
+        self.policy_captures_not_fetched(domain_id, true)
+    }
+
+    fn policy_captures_not_fetched(
+        &self,
+        domain_id: i64,
+        with_inferred: bool,
+    ) -> Result<Vec<PendingCapture>> {
         let mut statement = self.conn.prepare(
             "SELECT id, url, timestamp, digest, status, attempts FROM captures
              WHERE domain_id = ?1 AND role = 'policy' AND fetch_state = 'pending'
+               AND (?2 OR inferred = 0)
              ORDER BY timestamp, url",
         )?;
-        let rows = statement.query_map([domain_id], |row| {
+        let rows = statement.query_map(params![domain_id, with_inferred], |row| {
             Ok(PendingCapture {
                 id: row.get(0)?,
                 url: row.get(1)?,
@@ -1376,7 +1392,7 @@ impl Store {
             captures: count("SELECT count(*) FROM captures")?,
             contents: count("SELECT count(*) FROM contents")?,
             pending_retries: count(
-                "SELECT count(*) FROM captures WHERE role = 'policy' AND fetch_state = 'pending' AND attempts > 0",
+                "SELECT count(*) FROM captures WHERE role = 'policy' AND fetch_state = 'pending' AND attempts > 0 AND inferred = 0",
             )?,
             gone_captures: count(
                 "SELECT count(*) FROM captures WHERE role = 'policy' AND fetch_state = 'gone'",

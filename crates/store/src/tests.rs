@@ -953,3 +953,61 @@ fn first_id(store: &Store) -> i64 {
         )
         .expect("the first capture")
 }
+
+#[test]
+fn inferred_captures_are_settled_not_pending_and_the_search_still_sees_them() {
+    let mut store = Store::open_in_memory().expect("store");
+    let domain = store.ensure_domain("example.com").expect("domain");
+    let plan = Plan {
+        captures: ["20100101000000", "20100601000000", "20101201000000"]
+            .iter()
+            .map(|timestamp| CaptureRecord {
+                role: Role::Policy,
+                url: "http://example.com/privacy".into(),
+                timestamp: (*timestamp).into(),
+                digest: format!("D{timestamp}"),
+                status: Some(200),
+                mimetype: "text/html".into(),
+                length: Some(100),
+                state: InitialState::Pending,
+            })
+            .collect(),
+        ..Plan::default()
+    };
+    store.save_plan(domain.id, None, &plan).expect("plan");
+    let middle = store.pending_policy_captures(domain.id).expect("pending")[1].id;
+    store.infer_captures(&[middle]).expect("infer");
+    let pending: Vec<i64> = store
+        .pending_policy_captures(domain.id)
+        .expect("pending")
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(pending.len(), 2);
+    assert!(!pending.contains(&middle));
+    assert_eq!(
+        store
+            .unfetched_policy_captures(domain.id)
+            .expect("unfetched")
+            .len(),
+        3
+    );
+    let knowledge: Vec<CaptureKnowledge> = store
+        .search_points(domain.id, false)
+        .expect("points")
+        .into_iter()
+        .map(|p| p.knowledge)
+        .collect();
+    assert_eq!(
+        knowledge,
+        [
+            CaptureKnowledge::Pending,
+            CaptureKnowledge::Inferred,
+            CaptureKnowledge::Pending
+        ]
+    );
+    assert_eq!(
+        store.inferred_timestamps(domain.id).expect("inferred"),
+        ["20100601000000"]
+    );
+}
