@@ -90,8 +90,13 @@ impl Store {
         result: &FetchResult,
         text: &TextRecord,
     ) -> Result<()> {
+        // One transaction: a crawl killed between the two would leave a capture done with a
+        // text hash and no kept text, which no later run would give it.
+        let tx = self.conn.unchecked_transaction()?;
         self.capture_fetched(capture_id, result)?;
-        self.keep_capture_text(capture_id, text)
+        self.keep_capture_text(capture_id, text)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// A text some capture of the same content at the same URL was given by `converter`: the
