@@ -110,6 +110,11 @@ fn crawl_command(archive: &Archive, dir: &Path, db: &Path, extra: &[&str]) -> Co
         .arg("crawl")
         .arg("zooescape.com")
         .args(extra)
+        .args(if extra.contains(&"--exhaustive") {
+            &[][..]
+        } else {
+            &["--strategy", "change-point"][..]
+        })
         .env_remove("RUST_LOG")
         .env_remove("CRAWLER_CONFIG");
     command

@@ -81,7 +81,7 @@ impl Default for CrawlSettings {
             snapshot_base: "https://web.archive.org".into(),
             accept_digest_mismatch: false,
             keywords: Keywords::default(),
-            strategy: StrategyName::ChangePoint,
+            strategy: StrategyName::Exhaustive,
             resolution_days: DEFAULT_RESOLUTION_SECONDS as f64 / 86_400.0,
         }
     }
