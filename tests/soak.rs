@@ -1,6 +1,6 @@
-//! Soak: the generated archive (the one `crawler bench crawl` uses, 40 domains) crawled through
-//! a fifth of its requests failing in mixed ways, rerun until nothing is left to retry, ends
-//! with the store a clean crawl makes: the canonical dump, capture counts, cursors and decision
+//! Soak: the generated archive (the one `crawler bench crawl` uses, 40 domains) crawled, with
+//! each download strategy, through a fifth of its requests failing in mixed ways, rerun until
+//! nothing is left to retry, ends with the store a clean crawl makes: the canonical dump, capture counts, cursors and decision
 //! trail included, byte for byte.
 
 mod common;
@@ -16,22 +16,25 @@ const DOMAINS: usize = 40;
 const SEED: u64 = 20261201;
 const MAX_RUNS: usize = 12;
 
-fn config(dir: &Path) -> std::path::PathBuf {
-    let path = dir.join("soak.toml");
+fn config(dir: &Path, strategy: &str) -> std::path::PathBuf {
+    let path = dir.join(format!("soak-{strategy}.toml"));
     std::fs::write(
         &path,
-        "[archive]\ncdx_requests_per_minute = 6000\nplayback_requests_per_second = 300.0\n\
-         playback_concurrency = 4\nretry_base_delay = 0.01\nmax_retries = 1\n\
-         read_idle_timeout = 1.0\nrequest_timeout = 5.0\n\n[crawl]\ndomain_concurrency = 4\n",
+        format!(
+            "[archive]\ncdx_requests_per_minute = 6000\nplayback_requests_per_second = 300.0\n\
+             playback_concurrency = 4\nretry_base_delay = 0.01\nmax_retries = 1\n\
+             read_idle_timeout = 1.0\nrequest_timeout = 5.0\n\n[crawl]\ndomain_concurrency = 4\n\
+             strategy = \"{strategy}\"\n"
+        ),
     )
     .expect("write config");
     path
 }
 
-fn crawl(archive: &Archive, dir: &Path, db: &Path, domains: &Path) -> Output {
+fn crawl(archive: &Archive, dir: &Path, db: &Path, domains: &Path, strategy: &str) -> Output {
     crawler()
         .arg("--config")
-        .arg(config(dir))
+        .arg(config(dir, strategy))
         .arg("--archive")
         .arg(archive.url())
         .arg("--db")
@@ -71,7 +74,18 @@ const MIXED_FAULTS: [&str; 8] = [
     "double-gzip:0.02",
 ];
 #[test]
-fn a_crawl_through_mixed_faults_rerun_until_done_equals_a_clean_crawl() {
+fn a_change_point_crawl_through_mixed_faults_rerun_until_done_equals_a_clean_crawl() {
+    soak("change-point");
+}
+
+#[test]
+fn an_exhaustive_crawl_through_mixed_faults_rerun_until_done_equals_a_clean_crawl() {
+    soak("exhaustive");
+}
+
+/// Crawls the generated archive cleanly, then through [`MIXED_FAULTS`] until settled, with
+/// one download strategy, and compares the canonical dumps.
+fn soak(strategy: &str) {
     let dir = tempfile::tempdir().expect("temp dir");
     let fixtures = dir.path().join("archive");
     let generated =
@@ -81,7 +95,7 @@ fn a_crawl_through_mixed_faults_rerun_until_done_equals_a_clean_crawl() {
 
     let clean_archive = Archive::serving(load());
     let reference = dir.path().join("clean.sqlite");
-    let clean = crawl(&clean_archive, dir.path(), &reference, &domains);
+    let clean = crawl(&clean_archive, dir.path(), &reference, &domains, strategy);
     assert!(clean.status.success(), "{}", text(&clean.stderr));
     let expected = dump(&reference);
     let clean_requests = clean_archive.server().requests().len();
@@ -105,7 +119,7 @@ fn a_crawl_through_mixed_faults_rerun_until_done_equals_a_clean_crawl() {
     let mut left = Vec::new();
     while runs < MAX_RUNS {
         runs += 1;
-        let output = crawl(&faulty_archive, dir.path(), &db, &to_crawl);
+        let output = crawl(&faulty_archive, dir.path(), &db, &to_crawl, strategy);
         let stderr = text(&output.stderr);
         assert!(!stderr.contains("panicked"), "{stderr}");
         left = unsettled(&db);
@@ -118,7 +132,7 @@ fn a_crawl_through_mixed_faults_rerun_until_done_equals_a_clean_crawl() {
     let requests = faulty_archive.server().requests();
     let faults = requests.iter().filter(|r| r.fault.is_some()).count();
     eprintln!(
-        "soak: {DOMAINS} domains, {} captures, {} versions expected; clean run {clean_requests} requests; \
+        "soak ({strategy}): {DOMAINS} domains, {} captures, {} versions expected; clean run {clean_requests} requests; \
          faulty: {} requests, {faults} faults injected ({:.1}%), {runs} runs to settle",
         generated.captures,
         generated.expected_versions,

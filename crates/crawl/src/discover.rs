@@ -11,7 +11,6 @@ use wayback::{Capture, CdxQuery, MatchType, Memento, Timestamp, WaybackError};
 
 use crate::decide::{self, HomepageRead};
 use crate::discovery::{self, match_key};
-use crate::fetch::digest_check_of;
 use crate::{CrawlError, Crawler, Window};
 
 /// Why a discovery ended without a plan (nothing of it is saved).
@@ -431,10 +430,9 @@ impl Crawler {
         // Damaged bytes must not decide anything: ask again, then leave the decision to a
         // later run.
         let damaged = |fetched: &Result<Memento, WaybackError>| {
-            fetched.as_ref().is_ok_and(|memento| {
-                (200..300).contains(&memento.status)
-                    && digest_check_of(memento) == DigestCheck::Mismatch
-            })
+            fetched
+                .as_ref()
+                .is_ok_and(|memento| self.digest_check_of(memento) == DigestCheck::Mismatch)
         };
         if damaged(&fetched) {
             let first = fetched.as_ref().map(|memento| memento.sha1.clone()).ok();
@@ -499,7 +497,7 @@ impl Crawler {
                 found_url,
                 found_timestamp: memento.timestamp.clone(),
                 found_status: memento.status,
-                digest_check: digest_check_of(&memento),
+                digest_check: self.digest_check_of(&memento),
                 text_hash: None,
                 note,
                 archived_headers: Some(memento.archived_headers.clone()),

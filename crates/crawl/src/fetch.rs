@@ -293,10 +293,7 @@ impl Crawler {
             }
             return Ok(Ok((second, again)));
         }
-        if verdict.is_page
-            && verdict.check == DigestCheck::Redirected
-            && verdict.expected.is_empty()
-        {
+        if verdict.check == DigestCheck::Redirected && verdict.expected.is_empty() {
             match get().await {
                 Ok(second) if second.sha1 == first.sha1 => {}
                 Ok(second) => {
@@ -379,32 +376,19 @@ impl Crawler {
     }
 }
 
-/// How a memento's bytes compare with the CDX digest of the capture asked for; `Redirected`
-/// when the archive led to another capture (see [`Crawler::verify`] for checking that one).
-pub(crate) fn digest_check_of(memento: &Memento) -> DigestCheck {
-    match memento.digest_check {
-        wayback::DigestCheck::Match => DigestCheck::Match,
-        wayback::DigestCheck::NotChecked => DigestCheck::NotChecked,
-        wayback::DigestCheck::Mismatch { .. } if memento.redirects.is_empty() => {
-            DigestCheck::Mismatch
-        }
-        wayback::DigestCheck::Mismatch { .. } => DigestCheck::Redirected,
-    }
-}
-
 /// How a capture's bytes compare with what the archive indexed.
 struct Verdict {
     check: DigestCheck,
-    /// 2xx: the bytes are a page (a damaged error page does not matter).
-    is_page: bool,
     expected: String,
     received: String,
 }
 
 impl Verdict {
-    /// A page whose bytes are not the ones the archive indexed.
+    /// Bytes that are not the ones the archive indexed. An error page's bytes count as much
+    /// as a page's: the store keeps them (the WARC export replays them), so damaged ones
+    /// would stay a fact no clean crawl holds.
     fn is_damaged(&self) -> bool {
-        self.is_page && self.check == DigestCheck::Mismatch
+        self.check == DigestCheck::Mismatch
     }
 
     fn note(&self) -> String {
@@ -417,6 +401,24 @@ impl Verdict {
 }
 
 impl Crawler {
+    /// How a memento's bytes compare with the CDX digest of the capture asked for;
+    /// `Redirected` when the archive led to another capture (see [`Crawler::verify`] for
+    /// checking that one). Redirects that end on the capture asked for (its URL at its
+    /// second: a loop that passed) do not excuse a mismatch.
+    pub(crate) fn digest_check_of(&self, memento: &Memento) -> DigestCheck {
+        match memento.digest_check {
+            wayback::DigestCheck::Match => DigestCheck::Match,
+            wayback::DigestCheck::NotChecked => DigestCheck::NotChecked,
+            wayback::DigestCheck::Mismatch { .. }
+                if memento.redirects.is_empty()
+                    || (memento.is_exact() && self.found_url(memento) == memento.original_url) =>
+            {
+                DigestCheck::Mismatch
+            }
+            wayback::DigestCheck::Mismatch { .. } => DigestCheck::Redirected,
+        }
+    }
+
     /// The URL a memento's bytes were captured from: the archive's `Link rel="original"`,
     /// else the original URL of the last playback redirect, else the URL asked for.
     pub(crate) fn found_url(&self, memento: &Memento) -> String {
@@ -434,12 +436,11 @@ impl Crawler {
     /// archive led to another capture that the store lists (a moved policy's own captures),
     /// with that capture's digest. `Redirected`: led to a capture the store does not list.
     fn verify(&self, domain: &Domain, memento: &Memento) -> Result<Verdict, CrawlError> {
-        let is_page = (200..300).contains(&memento.status);
         let expected = match &memento.digest_check {
             wayback::DigestCheck::Mismatch { expected, .. } => expected.clone(),
             _ => String::new(),
         };
-        let (check, expected) = match digest_check_of(memento) {
+        let (check, expected) = match self.digest_check_of(memento) {
             DigestCheck::Redirected => {
                 let landed = self.found_url(memento);
                 let listed =
@@ -460,7 +461,6 @@ impl Crawler {
         };
         Ok(Verdict {
             check,
-            is_page,
             expected,
             received: memento.sha1.clone(),
         })
