@@ -381,8 +381,10 @@ fn a_redirect_loop_is_retried_on_later_runs_and_the_repaired_archive_gives_every
         command
     });
     let status = text(&status.stdout);
+    // zooescape's policy has three captures: the search downloads the two ends first, and
+    // both loop; the middle one waits, untried, for its span's ends.
     assert!(
-        status.contains("captures waiting for a retry: 3"),
+        status.contains("captures waiting for a retry: 2"),
         "the looping captures wait for a retry: {status}"
     );
     assert_ne!(dump(&db), dump(&reference), "the loop cost versions");

@@ -81,7 +81,7 @@ impl Default for CrawlSettings {
             snapshot_base: "https://web.archive.org".into(),
             accept_digest_mismatch: false,
             keywords: Keywords::default(),
-            strategy: StrategyName::Exhaustive,
+            strategy: StrategyName::ChangePoint,
             resolution_days: DEFAULT_RESOLUTION_SECONDS as f64 / 86_400.0,
         }
     }
