@@ -542,7 +542,7 @@ const US_STATES: &[&str] = &[
 
 const COMMONWEALTHS: &[&str] = &["Kentucky", "Massachusetts", "Pennsylvania", "Virginia"];
 
-/// (name, parent) of Canadian provinces and Australian states.
+/// Canadian provinces and Australian states: (name, country, name patterns).
 const PROVINCES: &[(&str, &str, &[&str])] = &[
     ("Ontario", "Canada", &[r"Ontario"]),
     ("Quebec", "Canada", &[r"Qu[ée]bec"]),
