@@ -8,7 +8,7 @@
 //! (a heading such as `**Effective date**` above the date). Dates without a keyword, such as
 //! "Directive of October 24, 1995", are ignored; so are dates with only a month and a year.
 
-use crate::text::{Line, split_sentences};
+use crate::text::{Line, floor_boundary, split_sentences};
 use crate::{DateKind, StatedDate};
 use regex::Regex;
 use std::collections::HashMap;
@@ -471,15 +471,6 @@ fn strongest(hits: &[KeywordHit]) -> Option<DateKind> {
         DateKind::Other => 2,
     };
     hits.iter().map(|h| h.kind).min_by_key(|&k| rank(k))
-}
-
-/// Largest char boundary of `s` that is at most `i`.
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// Finds the policy's stated date: the first "last updated"-kind statement, else the first

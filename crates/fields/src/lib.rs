@@ -1,4 +1,4 @@
-//! Field extraction for one privacy-policy version.
+//! Field extraction for one privacy-policy or terms-of-service version.
 //!
 //! The input is a version's title and the body of the Markdown that the `crawler` converter
 //! writes for a policy page, in the style of the Princeton-Leuven corpus (the header line and the
@@ -6,13 +6,15 @@
 //! `_italic_`, `[text](url)` links, backslash escapes such as `1\.`). [`extract`] turns it into
 //! [`PolicyFields`]: the title, the policy's own "last updated"/"effective" date, e-mail addresses
 //! and phone numbers, headings, word count, Flesch-Kincaid grade, language, which data practices
-//! the text talks about, and which well-known third parties it names.
+//! the text talks about, and which well-known third parties it names. For a terms-of-service
+//! version, [`extract_terms`] gives the terms' own small set instead ([`TermsFields`]: stated
+//! date, governing law, arbitration and class-action waiver, unilateral-change clause).
 //!
 //! What it is not: it does not fetch anything, does not parse HTML (the Markdown is its only
 //! input), and does not store anything. It is a pure function of the text, with rule-based
 //! (keyword and regular-expression) extraction tuned on the corpus's dev pages; see
 //! `tests/labels/dev.toml` for the hand labels and `tests/labels.rs` for the precision and recall
-//! it reaches.
+//! it reaches (`tests/labels/terms.toml` and `tests/terms.rs` for the terms fields).
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -27,11 +29,13 @@ mod dates;
 mod language;
 mod practices;
 mod readability;
+mod terms;
 mod text;
 mod third_parties;
 
 use serde::{Deserialize, Serialize};
 
+pub use terms::{Arbitration, Evidence, GoverningLaw, TERMS_VERSION, TermsFields, extract_terms};
 pub use third_parties::known_names as known_third_parties;
 
 /// The fields extracted from one policy version. Built by [`extract`].

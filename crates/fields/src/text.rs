@@ -401,6 +401,15 @@ fn is_abbreviation_before(line: &str, chars: &[(usize, char)], dot: usize) -> bo
     word.contains('.') && letters.len() <= 4 && letters.iter().all(|c| c.is_alphabetic())
 }
 
+/// Largest char boundary of `s` that is at most `i`.
+pub(crate) fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 /// The words of a text: whitespace-separated tokens holding at least one letter or digit.
 pub(crate) fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split_whitespace()

@@ -6,6 +6,9 @@
 //!
 //! Run `cargo test --test labels -- --nocapture` to see the table and every disagreement.
 
+mod common;
+
+use common::{Score, set};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -62,52 +65,6 @@ fn corpus_dir() -> PathBuf {
             .collect::<Vec<_>>()
             .join(", ")
     );
-}
-
-#[derive(Debug, Default, Clone, Copy)]
-struct Score {
-    tp: u32,
-    fp: u32,
-    fn_: u32,
-}
-
-impl Score {
-    fn precision(&self) -> f64 {
-        let predicted = self.tp + self.fp;
-        if predicted == 0 {
-            1.0
-        } else {
-            f64::from(self.tp) / f64::from(predicted)
-        }
-    }
-
-    fn recall(&self) -> f64 {
-        let expected = self.tp + self.fn_;
-        if expected == 0 {
-            1.0
-        } else {
-            f64::from(self.tp) / f64::from(expected)
-        }
-    }
-
-    /// Adds one page's predicted and expected sets; returns the misses and extras.
-    fn add(
-        &mut self,
-        predicted: &BTreeSet<String>,
-        expected: &BTreeSet<String>,
-    ) -> (Vec<String>, Vec<String>) {
-        let tp = predicted.intersection(expected).count() as u32;
-        let extra: Vec<String> = predicted.difference(expected).cloned().collect();
-        let missed: Vec<String> = expected.difference(predicted).cloned().collect();
-        self.tp += tp;
-        self.fp += extra.len() as u32;
-        self.fn_ += missed.len() as u32;
-        (missed, extra)
-    }
-}
-
-fn set<I: IntoIterator<Item = String>>(items: I) -> BTreeSet<String> {
-    items.into_iter().collect()
 }
 
 #[test]
