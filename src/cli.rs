@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use store::DocumentType;
 
 /// Rebuilds the history of websites' privacy policies from the Wayback Machine.
 ///
@@ -330,6 +331,9 @@ pub enum StrategyArg {
 pub struct HistoryArgs {
     /// The domain.
     pub domain: String,
+    /// The type of document: privacy, terms, trackers or imprint.
+    #[arg(long = "type", value_name = "TYPE", default_value = "privacy")]
+    pub document_type: DocumentType,
     /// Print JSON lines (one per version) instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -340,6 +344,9 @@ pub struct HistoryArgs {
 pub struct DiffArgs {
     /// The domain.
     pub domain: String,
+    /// The type of document: privacy, terms, trackers or imprint.
+    #[arg(long = "type", value_name = "TYPE", default_value = "privacy")]
+    pub document_type: DocumentType,
     /// Every change, oldest first, instead of only the latest.
     #[arg(long, conflicts_with_all = ["from", "to", "between"])]
     pub all: bool,
@@ -386,6 +393,10 @@ pub struct ExportArgs {
     /// Only these domains (repeatable, or comma-separated).
     #[arg(long, value_delimiter = ',', value_name = "DOMAIN")]
     pub domains: Vec<String>,
+    /// Only these document types (privacy, terms, trackers, imprint; repeatable, or
+    /// comma-separated): all when absent.
+    #[arg(long = "type", value_delimiter = ',', value_name = "TYPE")]
+    pub document_types: Vec<DocumentType>,
     /// Only versions in force on or after this date (YYYY[MM[DD]]).
     #[arg(long, value_name = "DATE")]
     pub from: Option<String>,

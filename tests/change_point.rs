@@ -144,7 +144,7 @@ fn policy_downloads(archive: &Archive) -> Vec<String> {
 fn versions(db: &Path) -> Vec<(String, i64, i64)> {
     let store = store::Store::open_read_only(db).expect("store");
     let domain = store
-        .domain("zooescape.com")
+        .domain("zooescape.com", store::DocumentType::Privacy)
         .expect("query")
         .expect("the domain");
     store

@@ -59,7 +59,7 @@ fn crawl_and_compare() -> (BTreeMap<String, Outcome>, Relations, ParkedColumn) {
         .iter()
         .map(|pair| {
             let domain = store
-                .domain(&pair.domain)
+                .domain(&pair.domain, store::DocumentType::Privacy)
                 .expect("query")
                 .expect("the domain is stored");
             let versions = store.versions(domain.id).expect("versions");
@@ -86,7 +86,11 @@ fn crawl_and_compare() -> (BTreeMap<String, Outcome>, Relations, ParkedColumn) {
 }
 
 fn compare(out: &Path, pair: &CorpusPair) -> Outcome {
-    let path = out.join(export::corpus_path(&pair.domain, &pair.timestamp));
+    let path = out.join(export::corpus_path(
+        &pair.domain,
+        store::DocumentType::Privacy,
+        &pair.timestamp,
+    ));
     assert!(
         path.ends_with(format!("{}.md", pair.stem)),
         "the export names files as the corpus does: {}",

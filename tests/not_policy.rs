@@ -189,7 +189,10 @@ fn a_soft_404_between_two_captures_of_a_policy_opens_no_version() {
     let db = dir.path().join("crawler.sqlite");
     crawl_domains(&archive, dir.path(), &db, &domains);
     let store = Store::open_read_only(&db).expect("store opens");
-    let domain = store.domain(DOMAIN).expect("query").expect("stored");
+    let domain = store
+        .domain(DOMAIN, store::DocumentType::Privacy)
+        .expect("query")
+        .expect("stored");
     let versions = store.versions(domain.id).expect("versions");
     assert_eq!(versions.len(), 1, "{versions:?}");
     let version = &versions[0];

@@ -102,7 +102,7 @@ fn bad_input_gets_a_clear_decision_and_nothing_panics() {
     let store = crawl(dir.path());
     let domain = |name: &str| {
         store
-            .domain(name)
+            .domain(name, store::DocumentType::Privacy)
             .expect("query")
             .unwrap_or_else(|| panic!("{name} is stored"))
     };

@@ -161,7 +161,10 @@ fn negative_findings(db: &Path) -> Vec<String> {
     let store = Store::open_read_only(db).expect("store opens");
     let mut findings = Vec::new();
     for (domain, links) in NEGATIVES {
-        let Some(record) = store.domain(domain).expect("query") else {
+        let Some(record) = store
+            .domain(domain, store::DocumentType::Privacy)
+            .expect("query")
+        else {
             findings.push(format!("{domain}: not in the store"));
             continue;
         };
@@ -245,7 +248,7 @@ fn each_refused_third_party_link_is_recorded_in_discoveries() {
     let store = Store::open_read_only(&db).expect("store opens");
     for (domain, links) in NEGATIVES {
         let record = store
-            .domain(domain)
+            .domain(domain, store::DocumentType::Privacy)
             .expect("query")
             .unwrap_or_else(|| panic!("{domain} in the store"));
         let decisions = store.decisions(record.id).expect("decisions");
@@ -269,7 +272,7 @@ fn the_sites_own_policy_beats_a_third_party_link_beside_it() {
     let (_dir, db) = crawl(load());
     let store = Store::open_read_only(&db).expect("store opens");
     let record = store
-        .domain(OWN_DOMAIN)
+        .domain(OWN_DOMAIN, store::DocumentType::Privacy)
         .expect("query")
         .expect("in the store");
     let versions = store.versions(record.id).expect("versions");
@@ -294,7 +297,7 @@ fn a_parent_groups_policy_linked_from_the_sites_own_footer_is_followed() {
     let (_dir, db) = crawl(load());
     let store = Store::open_read_only(&db).expect("store opens");
     let record = store
-        .domain(SISTER_DOMAIN)
+        .domain(SISTER_DOMAIN, store::DocumentType::Privacy)
         .expect("query")
         .expect("in the store");
     let versions = store.versions(record.id).expect("versions");

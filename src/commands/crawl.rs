@@ -29,7 +29,11 @@ pub fn run(settings: &Settings, args: CrawlArgs) -> anyhow::Result<()> {
     let _lock = Store::lock_for_writing(&db)?;
     let store = Store::open(&db)?;
     if args.due {
-        names = store.due(&names, settings.crawl.crawl_interval_days)?;
+        names = store.due(
+            &names,
+            &[store::DocumentType::Privacy],
+            settings.crawl.crawl_interval_days,
+        )?;
         if names.is_empty() {
             println!(
                 "crawl: no domain is due (interval {} days)",

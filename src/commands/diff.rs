@@ -18,7 +18,7 @@ pub fn run(settings: &Settings, args: DiffArgs) -> anyhow::Result<()> {
         db,
         store,
         domain,
-    } = super::history::open_domain(settings, &args.domain)?;
+    } = super::history::open_domain(settings, &args.domain, args.document_type)?;
     let versions = store.versions(domain.id)?;
     if versions.is_empty() {
         anyhow::bail!(

@@ -19,6 +19,7 @@ pub fn run(settings: &Settings, args: ExportArgs) -> anyhow::Result<()> {
     }
     let filter = ExportFilter {
         domains,
+        document_types: args.document_types.clone(),
         from: bound("--from", args.from.as_deref())?,
         to: bound("--to", args.to.as_deref())?,
         latest_only: args.latest_only,

@@ -1,7 +1,7 @@
 //! `crawler history DOMAIN` and `crawler status`: what the store holds.
 
 use policy_diff::terminal_safe;
-use store::Store;
+use store::{DocumentType, Store};
 
 use crate::UsageError;
 use crate::cli::{HistoryArgs, StatusArgs};
@@ -21,14 +21,26 @@ pub struct StoredDomain {
     pub domain: store::Domain,
 }
 
-pub fn open_domain(settings: &Settings, input: &str) -> anyhow::Result<StoredDomain> {
+pub fn open_domain(
+    settings: &Settings,
+    input: &str,
+    kind: DocumentType,
+) -> anyhow::Result<StoredDomain> {
     let name = crawl::normalize_domain(input).map_err(|error| UsageError(error.to_string()))?;
     let db = existing_db(settings)?;
     let store = Store::open_read_only(&db)?;
-    let Some(domain) = store.domain(&name)? else {
+    let Some(domain) = store.domain(&name, kind)? else {
+        if kind == DocumentType::Privacy {
+            anyhow::bail!(
+                "{name} is not in {}: crawl it first with `crawler crawl {name}`",
+                db.display()
+            );
+        }
         anyhow::bail!(
-            "{name} is not in {}: crawl it first with `crawler crawl {name}`",
-            db.display()
+            "{name} has no {} history in {}: crawl it with `crawler crawl --types {} {name}`",
+            kind.phrase(),
+            db.display(),
+            kind.slug()
         );
     };
     Ok(StoredDomain {
@@ -45,7 +57,7 @@ pub fn history(settings: &Settings, args: HistoryArgs) -> anyhow::Result<()> {
         store,
         domain,
         ..
-    } = open_domain(settings, &args.domain)?;
+    } = open_domain(settings, &args.domain, args.document_type)?;
     let versions = store.versions(domain.id)?;
     if args.json {
         for version in &versions {
@@ -109,6 +121,18 @@ pub fn status(settings: &Settings, args: StatusArgs) -> anyhow::Result<()> {
         status.captures,
         status.contents
     );
+    if status
+        .versions_by_type
+        .iter()
+        .any(|(kind, _)| *kind != DocumentType::Privacy)
+    {
+        let per_type: Vec<String> = status
+            .versions_by_type
+            .iter()
+            .map(|(kind, count)| format!("{}: {count}", kind.slug()))
+            .collect();
+        println!("versions by type: {}", per_type.join(", "));
+    }
     match &status.last_run {
         Some(run) => println!(
             "last run: #{} {} started {}{}: {} of {} domains, {} new versions, {} CDX + {} playback requests, {} errors{}",

@@ -51,7 +51,7 @@ impl Publish {
         }
         let mut keys = Vec::new();
         for name in names {
-            if let Some(domain) = store.domain(name)? {
+            if let Some(domain) = store.domain(name, store::DocumentType::Privacy)? {
                 keys.extend(store.versions(domain.id)?.into_iter().map(|v| VersionKey {
                     domain: name.clone(),
                     text_hash: v.text_hash,
@@ -77,7 +77,7 @@ impl Publish {
         let mut entries = Vec::new();
         let mut feed_error = None;
         for name in names {
-            let Some(domain) = store.domain(name)? else {
+            let Some(domain) = store.domain(name, store::DocumentType::Privacy)? else {
                 continue;
             };
             let versions = store.versions(domain.id)?;

@@ -33,7 +33,7 @@ pub fn diff(options: &DiffOptions, view: View, out: &mut dyn Write) -> Result<()
     }
     let dir = tempfile::tempdir().map_err(BenchError::io("cannot create a temporary folder"))?;
     let mut store = Store::open(&dir.path().join("bench.sqlite"))?;
-    let domain = store.ensure_domain("bench.example.com")?;
+    let domain = store.ensure_domain("bench.example.com", store::DocumentType::Privacy)?;
     put_bench_content(&store)?;
     fill_domain(&mut store, &domain, options.versions, 30_000)?;
     let mut times = Vec::new();

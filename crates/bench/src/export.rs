@@ -136,7 +136,10 @@ fn generate(store: &mut Store, versions: usize) -> Result<(), BenchError> {
     let mut domain_index = 0;
     while done < versions {
         let count = (versions - done).min(10);
-        let domain = store.ensure_domain(&format!("bench{domain_index:07}.example.com"))?;
+        let domain = store.ensure_domain(
+            &format!("bench{domain_index:07}.example.com"),
+            store::DocumentType::Privacy,
+        )?;
         domain_index += 1;
         fill_domain(store, &domain, count, 1000)?;
         done += count;
@@ -257,7 +260,9 @@ mod tests {
     fn a_generated_domain_has_its_versions_in_order() {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let mut store = Store::open(&dir.path().join("bench.sqlite")).expect("a store");
-        let domain = store.ensure_domain("bench.example.com").expect("a domain");
+        let domain = store
+            .ensure_domain("bench.example.com", store::DocumentType::Privacy)
+            .expect("a domain");
         put_bench_content(&store).expect("the content");
         fill_domain(&mut store, &domain, 5, 1000).expect("versions");
         let versions = store.versions(domain.id).expect("versions");

@@ -40,7 +40,7 @@ impl Crawler {
         if self.is_halted() {
             return Ok(outcome);
         }
-        let domain = self.with_store(|s| s.ensure_domain(name))?;
+        let domain = self.with_store(|s| s.ensure_domain(name, store::DocumentType::Privacy))?;
         let tails = if window.is_bounded() {
             Vec::new()
         } else {

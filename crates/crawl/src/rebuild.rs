@@ -81,9 +81,9 @@ pub fn rebuild(
     } else {
         let mut selected = Vec::new();
         for name in domains {
-            match store.domain(name)? {
-                Some(domain) => selected.push(domain),
-                None => {
+            match store.domain_rows(name)? {
+                rows if !rows.is_empty() => selected.extend(rows),
+                _ => {
                     return Err(CrawlError::InvalidSettings(format!(
                         "{name} is not in the store: crawl it first, or check the name with `crawler status`"
                     )));
@@ -224,6 +224,7 @@ fn derive_domain(
     let inferred = store.inferred_timestamps(domain.id)?;
     let versions = build(
         &domain.name,
+        domain.document_type,
         &aliases,
         &settings.snapshot_base,
         &observations,

@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use policy_text::document::{self, BodyTemplate};
-use store::{CaptureText, Domain, NewVersion, Observation, PolicyVersion, StoredText};
+use store::{
+    CaptureText, DocumentType, Domain, NewVersion, Observation, PolicyVersion, StoredText,
+};
 
 use crate::{CrawlError, Crawler};
 
@@ -24,6 +26,7 @@ pub(crate) fn groups(observations: &[Observation]) -> Vec<&[Observation]> {
 /// each counts for the version whose first and last observations hold it.
 pub(crate) fn build(
     domain: &str,
+    kind: DocumentType,
     aliases: &[String],
     snapshot_base: &str,
     observations: &[Observation],
@@ -40,7 +43,8 @@ pub(crate) fn build(
         let template = BodyTemplate::from_stored(text.body.clone(), text.templated);
         let body = template.fill(&first.timestamp);
         let snapshot_url = policy_text::snapshot_url(snapshot_base, &first.timestamp, &first.url);
-        let Some(markdown) = document::write(domain, &snapshot_url, first.title.as_deref(), &body)
+        let Some(markdown) =
+            document::write(domain, kind, &snapshot_url, first.title.as_deref(), &body)
         else {
             continue;
         };
@@ -117,6 +121,7 @@ impl Crawler {
             .collect();
         let wanted = build(
             &domain.name,
+            domain.document_type,
             &aliases,
             &self.settings.snapshot_base,
             &observations,
@@ -225,6 +230,7 @@ mod tests {
         ];
         let versions = build(
             "a.com",
+            DocumentType::Privacy,
             &[],
             "https://web.archive.org",
             &observations,
@@ -273,6 +279,7 @@ mod tests {
         lost.text_key = Some("K9".into());
         let versions = build(
             "a.com",
+            DocumentType::Privacy,
             &[],
             "https://web.archive.org",
             &[lost],

@@ -44,7 +44,10 @@ fn dump(store: &Store) -> String {
 }
 
 fn timeline(store: &Store, domain: &str) -> Vec<(String, String, i64, String)> {
-    let domain = store.domain(domain).expect("query").expect("domain stored");
+    let domain = store
+        .domain(domain, store::DocumentType::Privacy)
+        .expect("query")
+        .expect("domain stored");
     store
         .versions(domain.id)
         .expect("versions")
@@ -113,7 +116,7 @@ async fn the_demo_archive_gives_exactly_the_expected_versions() {
     );
     // A site excluded from the archive.
     let blocked = store
-        .domain("blocked-example.com")
+        .domain("blocked-example.com", store::DocumentType::Privacy)
         .expect("query")
         .expect("stored");
     assert_eq!(blocked.state, store::DomainState::Blocked);
@@ -122,7 +125,7 @@ async fn the_demo_archive_gives_exactly_the_expected_versions() {
 
     // The corpus page's text is reproduced in the version.
     let zoo = store
-        .domain("zooescape.com")
+        .domain("zooescape.com", store::DocumentType::Privacy)
         .expect("query")
         .expect("stored");
     let first = &store.versions(zoo.id).expect("versions")[0];

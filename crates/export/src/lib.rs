@@ -17,7 +17,7 @@ pub use warc::{RECONSTRUCTED_BEFORE_KEPT, RECONSTRUCTED_REUSED, WarcCounts, Warc
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
-use store::{ExportFilter, ExportRow, Store, StoreError};
+use store::{DocumentType, ExportFilter, ExportRow, Store, StoreError};
 
 /// What can go wrong writing a dataset.
 #[derive(Debug, thiserror::Error)]
@@ -236,7 +236,8 @@ fn write_tree(store: &Store, filter: &ExportFilter, dir: &Path) -> Result<u64, E
                 .unwrap_or("")
                 .to_owned()
         };
-        let relative = corpus_path(&text("domain"), &text("archive_timestamp"));
+        let kind = DocumentType::from_any_name(&text("document_type")).unwrap_or_default();
+        let relative = corpus_path(&text("domain"), kind, &text("archive_timestamp"));
         let path = dir.join(&relative);
         let shown = path.display().to_string();
         if let Some(parent) = path.parent() {
@@ -248,8 +249,10 @@ fn write_tree(store: &Store, filter: &ExportFilter, dir: &Path) -> Result<u64, E
 
 /// The corpus-layout path of a version, safe whatever the domain string holds: only
 /// `[a-z0-9.-]` survive (others become `_`), no component is `.` or `..`, the name is at most
-/// 200 bytes, and the result is always relative and inside the output folder.
-pub fn corpus_path(domain: &str, timestamp: &str) -> PathBuf {
+/// 200 bytes, and the result is always relative and inside the output folder. A privacy
+/// policy's file is named as the corpus names it (`a.com__20100101000000.md`); another type's
+/// adds its short name (`a.com__terms__20100101000000.md`).
+pub fn corpus_path(domain: &str, kind: DocumentType, timestamp: &str) -> PathBuf {
     let mut name: String = domain
         .chars()
         .map(|c| c.to_ascii_lowercase())
@@ -290,7 +293,10 @@ pub fn corpus_path(domain: &str, timestamp: &str) -> PathBuf {
         prefix(1),
         prefix(2),
         prefix(3),
-        format!("{name}__{stamp}.md"),
+        match kind {
+            DocumentType::Privacy => format!("{name}__{stamp}.md"),
+            other => format!("{name}__{}__{stamp}.md", other.slug()),
+        },
     ]
     .iter()
     .collect();
@@ -309,12 +315,16 @@ mod tests {
     #[test]
     fn corpus_paths_follow_the_corpus_layout() {
         assert_eq!(
-            corpus_path("focuscamera.com", "20170608160109"),
+            corpus_path("focuscamera.com", DocumentType::Privacy, "20170608160109"),
             PathBuf::from("f/fo/foc/focuscamera.com__20170608160109.md")
         );
         assert_eq!(
-            corpus_path("a.io", "20100101000000"),
+            corpus_path("a.io", DocumentType::Privacy, "20100101000000"),
             PathBuf::from("a/a_/a_i/a.io__20100101000000.md")
+        );
+        assert_eq!(
+            corpus_path("a.de", DocumentType::Imprint, "20100101000000"),
+            PathBuf::from("a/a_/a_d/a.de__imprint__20100101000000.md")
         );
     }
 
@@ -333,7 +343,7 @@ mod tests {
             long.as_str(),
             "....//....//x",
         ] {
-            let path = corpus_path(domain, "20100101000000");
+            let path = corpus_path(domain, DocumentType::Privacy, "20100101000000");
             assert!(stays_inside(&path), "{domain:?} gave {path:?}");
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
             assert!(
@@ -344,8 +354,8 @@ mod tests {
             assert!(!path.to_string_lossy().contains('\0'));
         }
         assert_ne!(
-            corpus_path(&format!("{long}a"), "1"),
-            corpus_path(&format!("{long}b"), "1"),
+            corpus_path(&format!("{long}a"), DocumentType::Privacy, "1"),
+            corpus_path(&format!("{long}b"), DocumentType::Privacy, "1"),
             "long names stay distinct"
         );
     }

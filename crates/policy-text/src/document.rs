@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 use std::sync::LazyLock;
 
+use document_type::DocumentType;
 use sha1::{Digest, Sha1};
 
 /// The start of every corpus header line.
@@ -61,12 +62,15 @@ impl<'a> Document<'a> {
     }
 }
 
-/// The corpus header line for `domain`'s privacy policy captured at `snapshot_url` (an `id_`
-/// URL: its timestamp gives the date). `None` when the URL has no 14-digit timestamp.
-pub fn header_line(domain: &str, snapshot_url: &str) -> Option<String> {
+/// The corpus header line for `domain`'s document of type `kind` captured at `snapshot_url`
+/// (an `id_` URL: its timestamp gives the date). The privacy policy's is byte for byte the
+/// corpus's; other types name themselves the same way ("the a.com terms of service that was
+/// archived on ..."). `None` when the URL has no 14-digit timestamp.
+pub fn header_line(domain: &str, kind: DocumentType, snapshot_url: &str) -> Option<String> {
     let date = snapshot_date(snapshot_url)?;
+    let phrase = kind.phrase();
     Some(format!(
-        "> *The following text is extracted and transformed from the {domain} privacy policy that was archived on {date}. Please check the [original snapshot on the Wayback Machine]({snapshot_url}) for the most accurate reproduction.*"
+        "> *The following text is extracted and transformed from the {domain} {phrase} that was archived on {date}. Please check the [original snapshot on the Wayback Machine]({snapshot_url}) for the most accurate reproduction.*"
     ))
 }
 
@@ -74,8 +78,14 @@ pub fn header_line(domain: &str, snapshot_url: &str) -> Option<String> {
 /// a title) and the body ([`Document::body`]: what follows the title line, starting with its
 /// blank line). The inverse of [`Document::parse`]. `None` when the snapshot URL has no
 /// 14-digit timestamp.
-pub fn write(domain: &str, snapshot_url: &str, title: Option<&str>, body: &str) -> Option<String> {
-    let header = header_line(domain, snapshot_url)?;
+pub fn write(
+    domain: &str,
+    kind: DocumentType,
+    snapshot_url: &str,
+    title: Option<&str>,
+    body: &str,
+) -> Option<String> {
+    let header = header_line(domain, kind, snapshot_url)?;
     Some(format!("{header}\n\n# {}\n{body}", title.unwrap_or("None")))
 }
 
@@ -208,7 +218,8 @@ mod tests {
 
     fn doc(ts: &str, title: Option<&str>, body: &str) -> String {
         let snapshot = format!("https://web.archive.org/web/{ts}id_/http%3A//a.com/p");
-        write("a.com", &snapshot, title, body).expect("a timestamped snapshot URL")
+        write("a.com", DocumentType::Privacy, &snapshot, title, body)
+            .expect("a timestamped snapshot URL")
     }
 
     #[test]
@@ -228,6 +239,7 @@ mod tests {
         assert_eq!(
             write(
                 "a.com",
+                DocumentType::Privacy,
                 "https://web.archive.org/web/20100101000000id_/http%3A//a.com/p",
                 parsed.title,
                 parsed.body
@@ -257,7 +269,28 @@ mod tests {
 
     #[test]
     fn a_snapshot_url_without_a_timestamp_has_no_header() {
-        assert_eq!(header_line("a.com", "https://web.archive.org/web/x"), None);
+        assert_eq!(
+            header_line(
+                "a.com",
+                DocumentType::Privacy,
+                "https://web.archive.org/web/x"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn other_types_name_themselves_in_the_header() {
+        let snapshot = "https://web.archive.org/web/20100101000000id_/http%3A//a.com/agb";
+        let header = header_line("a.com", DocumentType::Terms, snapshot).expect("a timestamp");
+        assert!(
+            header.starts_with(
+                "> *The following text is extracted and transformed from the a.com terms of service that was archived on 2010-01-01."
+            ),
+            "{header}"
+        );
+        let imprint = header_line("a.de", DocumentType::Imprint, snapshot).expect("a timestamp");
+        assert!(imprint.contains("the a.de imprint that was archived on"));
     }
 
     #[test]

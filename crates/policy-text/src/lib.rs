@@ -12,6 +12,7 @@ mod tokens;
 
 pub use markdown::render_article;
 
+use document_type::DocumentType;
 use std::sync::LazyLock;
 use std::time::{Duration, Instant};
 
@@ -91,7 +92,7 @@ pub fn convert_within(
 ) -> Result<PolicyDocument, ConvertError> {
     let deadline = Instant::now().checked_add(budget);
     // The header needs the snapshot's date: refuse a bad URL before the work.
-    if document::header_line(domain, snapshot_url).is_none() {
+    if document::header_line(domain, DocumentType::Privacy, snapshot_url).is_none() {
         return Err(ConvertError::BadSnapshotUrl(snapshot_url.to_owned()));
     }
     let decoded = charset::decode_html(html_bytes, content_type);
@@ -107,8 +108,14 @@ pub fn convert_within(
             render_article(""),
         ),
     };
-    let markdown = document::write(domain, snapshot_url, title.as_deref(), &format!("\n{body}"))
-        .ok_or_else(|| ConvertError::BadSnapshotUrl(snapshot_url.to_owned()))?;
+    let markdown = document::write(
+        domain,
+        DocumentType::Privacy,
+        snapshot_url,
+        title.as_deref(),
+        &format!("\n{body}"),
+    )
+    .ok_or_else(|| ConvertError::BadSnapshotUrl(snapshot_url.to_owned()))?;
     Ok(PolicyDocument {
         title,
         body_start: document::body_offset(&markdown),

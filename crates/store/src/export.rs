@@ -6,13 +6,15 @@ use std::path::Path;
 use rusqlite::{params, types::ValueRef};
 use serde::Serialize;
 
-use crate::{Result, Store, StoreError};
+use crate::{DocumentType, Result, Store, StoreError};
 
 /// Which versions to export.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ExportFilter {
     /// Only these domains (all when empty).
     pub domains: Vec<String>,
+    /// Only these document types (all when empty).
+    pub document_types: Vec<DocumentType>,
     /// Only versions in force on or after this time (4 to 14 digits).
     pub from: Option<String>,
     /// Only versions first seen on or before this time (4 to 14 digits).
@@ -71,8 +73,8 @@ pub(crate) const PRACTICES: [&str; 11] = [
 /// it names every column of the SELECT once).
 pub const COLUMNS: &[(&[&str], &str)] = &[
     (
-        &["domain", "version"],
-        "the domain asked for; 1, 2, 3... in time order (unique together)",
+        &["domain", "document_type", "version"],
+        "the domain asked for; the type of document, as Open Terms Archive names it (`Privacy Policy`, `Terms of Service`, `Trackers Policy`, `Imprint`); 1, 2, 3... in time order per domain and type (unique together)",
     ),
     (
         &["archive_timestamp", "archive_date"],
@@ -188,7 +190,7 @@ pub fn datasette_metadata(database: &str, description: &str, source: &str) -> se
                         "sort": "archive_timestamp",
                     },
                     "domains": {
-                        "description": "One row per domain of the export: its crawl state and how many versions it has here."
+                        "description": "One row per domain and document type of the export: its crawl state and how many versions it has here."
                     },
                     "dataset_info": {
                         "description": "What made this file: tool, converter and fields versions, export time, filters, counts."
@@ -201,7 +203,8 @@ pub fn datasette_metadata(database: &str, description: &str, source: &str) -> se
 }
 
 /// The SELECT behind every export format. Parameters: ?1 domains (JSON array or NULL),
-/// ?2 from (14 digits or NULL), ?3 to (14 digits or NULL), ?4 latest only.
+/// ?2 from (14 digits or NULL), ?3 to (14 digits or NULL), ?4 latest only, ?5 document types
+/// (JSON array of stored names, or NULL).
 pub(crate) fn versions_select() -> String {
     let practices: String = PRACTICES
         .iter()
@@ -214,13 +217,16 @@ pub(crate) fn versions_select() -> String {
         .collect();
     format!(
         "WITH ranked AS (
-             SELECT v.*, d.name AS domain_name,
+             SELECT v.*, d.name AS domain_name, d.document_type,
+                    CASE d.document_type WHEN 'Privacy Policy' THEN 0 WHEN 'Terms of Service' THEN 1
+                         WHEN 'Trackers Policy' THEN 2 ELSE 3 END AS type_order,
                     lead(v.first_seen) OVER (PARTITION BY v.domain_id ORDER BY v.seq) AS valid_until,
                     max(CASE WHEN ?3 IS NULL OR v.first_seen <= ?3 THEN v.seq END)
                         OVER (PARTITION BY v.domain_id) AS latest_seq
              FROM versions v JOIN domains d ON d.id = v.domain_id
          )
          SELECT f.domain_name AS domain,
+                f.document_type,
                 f.seq AS version,
                 f.first_seen AS archive_timestamp,
                 substr(f.first_seen, 1, 4) || '-' || substr(f.first_seen, 5, 2) || '-' ||
@@ -253,7 +259,8 @@ pub(crate) fn versions_select() -> String {
                    FROM json_each(f.fields, '$.third_parties') t) AS third_parties,
                 json_extract(f.fields, '$.practices') AS practice_evidence,
                 f.text_hash,
-                (SELECT count(DISTINCT s.domain_id) FROM versions s
+                (SELECT count(DISTINCT sd.name) FROM versions s
+                   JOIN domains sd ON sd.id = s.domain_id
                   WHERE s.text_hash = f.text_hash) AS shared_text_domains,
                 EXISTS (SELECT 1 FROM versions p
                          WHERE p.text_hash = f.text_hash AND p.parked IS NOT NULL) AS parked,
@@ -266,14 +273,18 @@ pub(crate) fn versions_select() -> String {
            AND (?3 IS NULL OR f.first_seen <= ?3)
            AND (?2 IS NULL OR f.valid_until IS NULL OR f.valid_until > ?2)
            AND (NOT ?4 OR f.seq = f.latest_seq)
-         ORDER BY f.domain_name, f.seq"
+           AND (?5 IS NULL OR f.document_type IN (SELECT value FROM json_each(?5)))
+         ORDER BY f.domain_name, f.type_order, f.seq"
     )
 }
 
 impl ExportFilter {
-    pub(crate) fn params(&self) -> (Option<String>, Option<String>, Option<String>, bool) {
+    pub(crate) fn params(&self) -> FilterParams {
         let domains = (!self.domains.is_empty())
             .then(|| serde_json::to_string(&self.domains).unwrap_or_else(|_| "[]".into()));
+        let types: Vec<&str> = self.document_types.iter().map(|t| t.name()).collect();
+        let types = (!types.is_empty())
+            .then(|| serde_json::to_string(&types).unwrap_or_else(|_| "[]".into()));
         // The start of a partial date is its first second (month and day 01); its end is
         // anything below the next period, so 9s do.
         let start = self.from.as_ref().map(|v| {
@@ -281,9 +292,18 @@ impl ExportFilter {
             format!("{v}{}", floor.get(v.len().min(14)..).unwrap_or(""))
         });
         let end = self.to.as_ref().map(|v| format!("{v:9<14}"));
-        (domains, start, end, self.latest_only)
+        (domains, start, end, self.latest_only, types)
     }
 }
+
+/// [`versions_select`]'s parameters, in order.
+pub(crate) type FilterParams = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    bool,
+    Option<String>,
+);
 
 fn json_value(value: ValueRef<'_>) -> serde_json::Value {
     match value {
@@ -310,8 +330,8 @@ impl Store {
             .into_iter()
             .map(str::to_owned)
             .collect();
-        let (domains, from, to, latest) = filter.params();
-        let mut rows = statement.query(params![domains, from, to, latest])?;
+        let (domains, from, to, latest, types) = filter.params();
+        let mut rows = statement.query(params![domains, from, to, latest, types])?;
         let mut count = 0;
         while let Some(row) = rows.next()? {
             let values = (0..columns.len())
@@ -381,12 +401,12 @@ impl Store {
         with_contents: bool,
         info: &[(String, String)],
     ) -> Result<ExportCounts> {
-        let (domains, from, to, latest) = filter.params();
+        let (domains, from, to, latest, types) = filter.params();
         self.conn.execute_batch("BEGIN")?;
         let result = (|| -> Result<ExportCounts> {
             self.conn.execute(
                 &format!("CREATE TABLE export.versions AS {}", versions_select()),
-                params![domains, from, to, latest],
+                params![domains, from, to, latest, types],
             )?;
             // Full-text search over titles and Markdown (SQLite's bundled FTS5), read from
             // `versions` itself; `content="versions"` is the form Datasette also detects.
@@ -396,15 +416,16 @@ impl Store {
                  INSERT INTO export.{FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild');"
             ))?;
             self.conn.execute_batch(
-                "CREATE UNIQUE INDEX export.versions_key ON versions(domain, version);
+                "CREATE UNIQUE INDEX export.versions_key ON versions(domain, document_type, version);
                  CREATE TABLE export.domains AS
-                     SELECT d.name AS domain, d.state, d.last_crawled_at, d.last_error,
-                            count(v.version) AS versions,
+                     SELECT d.name AS domain, d.document_type, d.state, d.last_crawled_at,
+                            d.last_error, count(v.version) AS versions,
                             min(v.archive_timestamp) AS first_version_at,
                             max(v.archive_timestamp) AS last_version_at
-                     FROM main.domains d JOIN export.versions v ON v.domain = d.name
-                     GROUP BY d.name ORDER BY d.name;
-                 CREATE UNIQUE INDEX export.domains_key ON domains(domain);
+                     FROM main.domains d JOIN export.versions v
+                          ON v.domain = d.name AND v.document_type = d.document_type
+                     GROUP BY d.id ORDER BY d.name, d.id;
+                 CREATE UNIQUE INDEX export.domains_key ON domains(domain, document_type);
                  CREATE TABLE export.dataset_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
             )?;
             let mut counts = ExportCounts {

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use serde::Serialize;
 
+pub use document_type::DocumentType;
 pub use export::{COLUMNS, ExportCounts, ExportFilter, ExportRow, FTS_TABLE, datasette_metadata};
 pub use search::{CaptureKnowledge, SearchPoint};
 pub use texts::{CaptureText, ConvertedCapture, StoredText, TextRecord, TextUpdate};
@@ -102,13 +103,16 @@ impl Role {
     }
 }
 
-/// A domain and its crawl state.
+/// One domain's history of one type of document, and its crawl state: the row every table
+/// keyed by `domain_id` belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Domain {
     /// Row id.
     pub id: i64,
     /// The domain as asked for.
     pub name: String,
+    /// The type of document this row follows (privacy policy for rows made before types).
+    pub document_type: DocumentType,
     /// When it was first added.
     pub added_at: String,
     /// Per-domain crawl interval for `--due`, in days.
@@ -612,6 +616,8 @@ pub struct StoreStatus {
     pub domains_with_versions: i64,
     /// Versions stored.
     pub versions: i64,
+    /// Versions stored, per document type (types with none left out).
+    pub versions_by_type: Vec<(DocumentType, i64)>,
     /// Captures recorded.
     pub captures: i64,
     /// Contents stored.
@@ -768,13 +774,15 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Off while migrating: a migration that copies a table (9) must not cascade or refuse.
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
         schema::migrations()
             .to_latest(&mut conn)
             .map_err(|error| StoreError::Migrate {
                 path: path.to_owned(),
                 detail: error.to_string(),
             })?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
         Ok(Store {
             conn,
             path: path.to_owned(),
@@ -832,52 +840,73 @@ impl Store {
 
     // ----- domains -----
 
-    /// The domain row, creating it when new.
-    pub fn ensure_domain(&self, name: &str) -> Result<Domain> {
+    /// The row of `name`'s documents of type `kind`, creating it when new.
+    pub fn ensure_domain(&self, name: &str, kind: DocumentType) -> Result<Domain> {
         self.conn.execute(
-            "INSERT OR IGNORE INTO domains (name, added_at) VALUES (?1, ?2)",
-            params![name, self.now()?],
+            "INSERT OR IGNORE INTO domains (name, document_type, added_at) VALUES (?1, ?2, ?3)",
+            params![name, kind.name(), self.now()?],
         )?;
-        self.domain(name)?
+        self.domain(name, kind)?
             .ok_or_else(|| StoreError::Sql(rusqlite::Error::QueryReturnedNoRows))
     }
 
-    /// A domain by name.
-    pub fn domain(&self, name: &str) -> Result<Option<Domain>> {
+    /// The row of `name`'s documents of type `kind`.
+    pub fn domain(&self, name: &str, kind: DocumentType) -> Result<Option<Domain>> {
         Ok(self
             .conn
             .query_row(
-                &format!("SELECT {DOMAIN_COLUMNS} FROM domains WHERE name = ?1"),
-                [name],
+                &format!(
+                    "SELECT {DOMAIN_COLUMNS} FROM domains WHERE name = ?1 AND document_type = ?2"
+                ),
+                params![name, kind.name()],
                 domain_from_row,
             )
             .optional()?)
     }
 
-    /// All domains, by name.
+    /// Every row of `name` (one per document type crawled), in [`DocumentType`] order.
+    pub fn domain_rows(&self, name: &str) -> Result<Vec<Domain>> {
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {DOMAIN_COLUMNS} FROM domains WHERE name = ?1"
+        ))?;
+        let rows = statement.query_map([name], domain_from_row)?;
+        let mut rows: Vec<Domain> = rows.collect::<std::result::Result<_, _>>()?;
+        rows.sort_by_key(|row| row.document_type);
+        Ok(rows)
+    }
+
+    /// All rows, by name, then type.
     pub fn domains(&self) -> Result<Vec<Domain>> {
         let mut statement = self.conn.prepare(&format!(
-            "SELECT {DOMAIN_COLUMNS} FROM domains ORDER BY name"
+            "SELECT {DOMAIN_COLUMNS} FROM domains ORDER BY name, {TYPE_ORDER}"
         ))?;
         let rows = statement.query_map([], domain_from_row)?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
-    /// Of `names`, those due for a crawl: never crawled, or last crawled at least their
-    /// interval (the domain's own, else `default_days`) ago.
-    pub fn due(&self, names: &[String], default_days: f64) -> Result<Vec<String>> {
+    /// Of `names`, those due for a crawl of `kinds`: a type never crawled, or last crawled at
+    /// least its interval (the row's own, else `default_days`) ago.
+    pub fn due(
+        &self,
+        names: &[String],
+        kinds: &[DocumentType],
+        default_days: f64,
+    ) -> Result<Vec<String>> {
         let mut statement = self.conn.prepare(
             "SELECT last_crawled_at IS NULL
-                 OR julianday('now') - julianday(last_crawled_at) >= coalesce(crawl_interval_days, ?2)
-             FROM domains WHERE name = ?1",
+                 OR julianday('now') - julianday(last_crawled_at) >= coalesce(crawl_interval_days, ?3)
+             FROM domains WHERE name = ?1 AND document_type = ?2",
         )?;
         let mut due = Vec::new();
         for name in names {
-            let is_due: Option<bool> = statement
-                .query_row(params![name, default_days], |row| row.get(0))
-                .optional()?;
-            if is_due.unwrap_or(true) {
-                due.push(name.clone());
+            for kind in kinds {
+                let is_due: Option<bool> = statement
+                    .query_row(params![name, kind.name(), default_days], |row| row.get(0))
+                    .optional()?;
+                if is_due.unwrap_or(true) {
+                    due.push(name.clone());
+                    break;
+                }
             }
         }
         Ok(due)
@@ -1386,7 +1415,23 @@ impl Store {
             rows.collect::<std::result::Result<_, _>>()?
         };
         Ok(StoreStatus {
-            domains: count("SELECT count(*) FROM domains")?,
+            domains: count("SELECT count(DISTINCT name) FROM domains")?,
+            versions_by_type: {
+                let mut statement = self.conn.prepare(
+                    "SELECT d.document_type, count(*) FROM versions v
+                     JOIN domains d ON d.id = v.domain_id GROUP BY d.document_type",
+                )?;
+                let rows = statement.query_map([], |row| {
+                    Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+                })?;
+                let mut counts: Vec<(DocumentType, i64)> = rows
+                    .collect::<std::result::Result<Vec<_>, _>>()?
+                    .into_iter()
+                    .filter_map(|(name, n)| Some((DocumentType::from_any_name(&name)?, n)))
+                    .collect();
+                counts.sort();
+                counts
+            },
             domains_with_versions: count("SELECT count(DISTINCT domain_id) FROM versions")?,
             versions: count("SELECT count(*) FROM versions")?,
             captures: count("SELECT count(*) FROM captures")?,
@@ -1418,26 +1463,27 @@ impl Store {
         let queries: [(&str, &str); 8] = [
             (
                 "domain",
-                "SELECT json_object('name', name, 'state', state, 'homepage_cursor', homepage_cursor,
-                     'policy_cursor', policy_cursor, 'last_error', last_error)
-                 FROM domains ORDER BY name",
+                "SELECT json_object('name', name, 'document_type', document_type, 'state', state,
+                     'homepage_cursor', homepage_cursor, 'policy_cursor', policy_cursor,
+                     'last_error', last_error)
+                 FROM domains ORDER BY name, document_type",
             ),
             (
                 "alias",
-                "SELECT json_object('domain', d.name, 'host', a.host, 'since', a.since,
+                "SELECT json_object('domain', d.name, 'document_type', d.document_type, 'host', a.host, 'since', a.since,
                      'policy_cursor', a.policy_cursor)
-                 FROM domain_aliases a JOIN domains d ON d.id = a.domain_id ORDER BY d.name, a.host",
+                 FROM domain_aliases a JOIN domains d ON d.id = a.domain_id ORDER BY d.name, d.document_type, a.host",
             ),
             (
                 "listing_tail",
-                "SELECT json_object('domain', d.name, 'listing', t.listing, 'urlkey', t.urlkey,
+                "SELECT json_object('domain', d.name, 'document_type', d.document_type, 'listing', t.listing, 'urlkey', t.urlkey,
                      'timestamp', t.timestamp, 'digest', t.digest)
                  FROM listing_tails t JOIN domains d ON d.id = t.domain_id
-                 ORDER BY d.name, t.listing, t.urlkey",
+                 ORDER BY d.name, d.document_type, t.listing, t.urlkey",
             ),
             (
                 "capture",
-                "SELECT json_object('domain', d.name, 'role', c.role, 'url', c.url,
+                "SELECT json_object('domain', d.name, 'document_type', d.document_type, 'role', c.role, 'url', c.url,
                      'timestamp', c.timestamp, 'digest', c.digest, 'status', c.status,
                      'mimetype', c.mimetype, 'length', c.length, 'fetch_state', c.fetch_state,
                      'content_sha1', c.content_sha1, 'found_url', c.found_url,
@@ -1446,7 +1492,7 @@ impl Store {
                      'text_key', c.text_key, 'title', c.title, 'converter', c.converter,
                      'inferred', c.inferred, 'not_policy', c.not_policy)
                  FROM captures c JOIN domains d ON d.id = c.domain_id
-                 ORDER BY d.name, c.role, c.url, c.timestamp",
+                 ORDER BY d.name, d.document_type, c.role, c.url, c.timestamp",
             ),
             (
                 "content",
@@ -1461,7 +1507,7 @@ impl Store {
             ),
             (
                 "version",
-                "SELECT json_object('domain', d.name, 'seq', v.seq, 'text_hash', v.text_hash,
+                "SELECT json_object('domain', d.name, 'document_type', d.document_type, 'seq', v.seq, 'text_hash', v.text_hash,
                      'title', v.title, 'url', v.url, 'first_seen', v.first_seen,
                      'last_seen', v.last_seen, 'capture_count', v.capture_count,
                      'first_capture', f.url || ' ' || f.timestamp,
@@ -1475,17 +1521,17 @@ impl Store {
                  FROM versions v JOIN domains d ON d.id = v.domain_id
                  JOIN captures f ON f.id = v.first_capture_id
                  JOIN captures l ON l.id = v.last_capture_id
-                 ORDER BY d.name, v.seq",
+                 ORDER BY d.name, d.document_type, v.seq",
             ),
             (
                 "discovery",
-                "SELECT json_object('domain', d.name, 'period_start', x.period_start,
+                "SELECT json_object('domain', d.name, 'document_type', d.document_type, 'period_start', x.period_start,
                      'period_end', x.period_end, 'policy_url', x.policy_url, 'method', x.method,
                      'homepage_url', x.homepage_url, 'homepage_timestamp', x.homepage_timestamp,
                      'link_text', x.link_text, 'score', x.score, 'candidates', json(x.candidates),
                      'note', x.note)
                  FROM discoveries x JOIN domains d ON d.id = x.domain_id
-                 ORDER BY d.name, x.period_start, x.period_end",
+                 ORDER BY d.name, d.document_type, x.period_start, x.period_end",
             ),
         ];
         for (kind, sql) in queries {
@@ -1594,7 +1640,10 @@ pub(crate) fn inflate(sha1: &str, compressed: &[u8]) -> Result<Vec<u8>> {
     Ok(body)
 }
 
-const DOMAIN_COLUMNS: &str = "id, name, added_at, crawl_interval_days, last_crawled_at, homepage_cursor, policy_cursor, state, last_error";
+const DOMAIN_COLUMNS: &str = "id, name, added_at, crawl_interval_days, last_crawled_at, homepage_cursor, policy_cursor, state, last_error, document_type";
+
+/// Sorts `domains` rows (column `document_type`) in [`DocumentType`] order.
+const TYPE_ORDER: &str = "CASE document_type WHEN 'Privacy Policy' THEN 0 WHEN 'Terms of Service' THEN 1 WHEN 'Trackers Policy' THEN 2 ELSE 3 END";
 
 fn domain_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Domain> {
     Ok(Domain {
@@ -1607,6 +1656,16 @@ fn domain_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Domain> {
         policy_cursor: row.get(6)?,
         state: row.get(7)?,
         last_error: row.get(8)?,
+        document_type: {
+            let name: String = row.get(9)?;
+            DocumentType::from_any_name(&name).ok_or_else(|| {
+                rusqlite::Error::FromSqlConversionFailure(
+                    9,
+                    rusqlite::types::Type::Text,
+                    format!("unknown document type {name:?}").into(),
+                )
+            })?
+        },
     })
 }
 

@@ -209,6 +209,38 @@ ALTER TABLE versions ADD COLUMN parked TEXT          -- NULL: not parked; else t
                      CHECK (parked IN ('words', 'link'));
 "#;
 
+/// Migration 9: document types. A `domains` row is now one domain's history of one type of
+/// document ("Privacy Policy", "Terms of Service", "Trackers Policy", "Imprint", as Open Terms
+/// Archive names them), so every table keyed by `domain_id` is keyed by (domain, type). Rows
+/// made before are privacy policies. SQLite cannot drop a UNIQUE constraint in place: the table
+/// is copied (ids kept, so every reference still holds) and renamed, with foreign keys off
+/// (`Store::prepare` turns them on after migrating) and checked once the copy is in place.
+const V9: &str = r#"
+CREATE TABLE domains_v9 (
+    id                  INTEGER PRIMARY KEY,
+    name                TEXT NOT NULL,              -- lowercase host, e.g. focuscamera.com
+    document_type       TEXT NOT NULL DEFAULT 'Privacy Policy'
+                        CHECK (document_type IN ('Privacy Policy', 'Terms of Service',
+                                                 'Trackers Policy', 'Imprint')),
+    added_at            TEXT NOT NULL,              -- RFC 3339 UTC
+    crawl_interval_days INTEGER,                    -- per-domain interval for --due; NULL: the default
+    last_crawled_at     TEXT,                       -- end of the last complete crawl of the domain
+    homepage_cursor     TEXT,                       -- newest homepage capture listed (14 digits)
+    policy_cursor       TEXT,                       -- newest candidate document capture listed
+    state               TEXT NOT NULL DEFAULT 'new' -- new | ok | blocked | failed
+                        CHECK (state IN ('new', 'ok', 'blocked', 'failed')),
+    last_error          TEXT,
+    UNIQUE (name, document_type)
+);
+INSERT INTO domains_v9 (id, name, added_at, crawl_interval_days, last_crawled_at,
+                        homepage_cursor, policy_cursor, state, last_error)
+    SELECT id, name, added_at, crawl_interval_days, last_crawled_at, homepage_cursor,
+           policy_cursor, state, last_error
+    FROM domains;
+DROP TABLE domains;
+ALTER TABLE domains_v9 RENAME TO domains;
+"#;
+
 /// All migrations, oldest first.
 pub(crate) fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
@@ -220,6 +252,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
         M::up(V6),
         M::up(V7),
         M::up(V8),
+        M::up(V9).foreign_key_check(),
     ])
 }
 

@@ -77,7 +77,9 @@ fn text(key: &str, body: &str) -> TextRecord {
 /// CDX digests.
 fn two_pending_captures(digests: [&str; 2]) -> (Store, Domain, Vec<PendingCapture>) {
     let mut store = Store::open_in_memory().expect("store");
-    let domain = store.ensure_domain("example.com").expect("domain");
+    let domain = store
+        .ensure_domain("example.com", crate::DocumentType::Privacy)
+        .expect("domain");
     let plan = Plan {
         captures: vec![
             policy("http://example.com/privacy", "20100101000000", digests[0]),
@@ -221,7 +223,9 @@ fn opening_twice_keeps_the_data_and_the_schema_version() {
     let path = dir.path().join("sub/dir/crawler.sqlite");
     {
         let store = Store::open(&path).expect("created with its folders");
-        store.ensure_domain("example.com").expect("domain");
+        store
+            .ensure_domain("example.com", crate::DocumentType::Privacy)
+            .expect("domain");
     }
     let store = Store::open(&path).expect("reopened");
     let domains = store.domains().expect("domains");
@@ -231,7 +235,7 @@ fn opening_twice_keeps_the_data_and_the_schema_version() {
         .conn
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .expect("user_version");
-    assert_eq!(version, 8);
+    assert_eq!(version, 9);
     let mode: String = store
         .conn
         .query_row("PRAGMA journal_mode", [], |row| row.get(0))
@@ -254,7 +258,9 @@ fn a_second_writer_is_refused_until_the_first_lets_go() {
 #[test]
 fn a_plan_is_saved_once_and_its_captures_are_not_duplicated() {
     let mut store = Store::open_in_memory().expect("store");
-    let domain = store.ensure_domain("example.com").expect("domain");
+    let domain = store
+        .ensure_domain("example.com", crate::DocumentType::Privacy)
+        .expect("domain");
     let plan = Plan {
         decisions: vec![Decision {
             period_start: "20100101000000".into(),
@@ -300,14 +306,19 @@ fn a_plan_is_saved_once_and_its_captures_are_not_duplicated() {
         store.confirmed_policy_urls(domain.id).expect("confirmed"),
         vec!["http://example.com/privacy".to_owned()]
     );
-    let domain = store.domain("example.com").expect("query").expect("exists");
+    let domain = store
+        .domain("example.com", crate::DocumentType::Privacy)
+        .expect("query")
+        .expect("exists");
     assert_eq!(domain.policy_cursor.as_deref(), Some("20120101000000"));
 }
 
 #[test]
 fn contents_round_trip_compressed_and_digests_are_reused() {
     let mut store = Store::open_in_memory().expect("store");
-    let domain = store.ensure_domain("example.com").expect("domain");
+    let domain = store
+        .ensure_domain("example.com", crate::DocumentType::Privacy)
+        .expect("domain");
     let body = "<html>privacy</html>".repeat(200);
     store
         .put_content(NewContent {
@@ -381,7 +392,9 @@ fn failures_are_retried_or_given_up_and_show_in_the_status() {
 #[test]
 fn versions_sync_in_place_and_count_only_new_ones() {
     let mut store = Store::open_in_memory().expect("store");
-    let domain = store.ensure_domain("example.com").expect("domain");
+    let domain = store
+        .ensure_domain("example.com", crate::DocumentType::Privacy)
+        .expect("domain");
     let plan = Plan {
         captures: vec![policy("http://example.com/privacy", "20100101000000", "A")],
         ..Plan::default()
@@ -438,8 +451,12 @@ fn a_killed_run_is_marked_interrupted_by_the_next() {
 fn the_canonical_dump_ignores_ids_and_fetch_order() {
     let build = |order: &[usize]| {
         let mut store = Store::open_in_memory().expect("store");
-        store.ensure_domain("zz.example").expect("domain");
-        let domain = store.ensure_domain("example.com").expect("domain");
+        store
+            .ensure_domain("zz.example", crate::DocumentType::Privacy)
+            .expect("domain");
+        let domain = store
+            .ensure_domain("example.com", crate::DocumentType::Privacy)
+            .expect("domain");
         let all = [
             policy("http://example.com/privacy", "20100101000000", "A"),
             policy("http://example.com/privacy", "20110101000000", "B"),
@@ -465,11 +482,15 @@ fn the_canonical_dump_ignores_ids_and_fetch_order() {
 #[test]
 fn due_domains_are_the_new_ones_and_the_stale_ones() {
     let store = Store::open_in_memory().expect("store");
-    let fresh = store.ensure_domain("fresh.example").expect("domain");
+    let fresh = store
+        .ensure_domain("fresh.example", crate::DocumentType::Privacy)
+        .expect("domain");
     store
         .set_domain_state(fresh.id, DomainState::Ok, None, true)
         .expect("crawled");
-    let stale = store.ensure_domain("stale.example").expect("domain");
+    let stale = store
+        .ensure_domain("stale.example", crate::DocumentType::Privacy)
+        .expect("domain");
     store
         .conn
         .execute(
@@ -481,7 +502,9 @@ fn due_domains_are_the_new_ones_and_the_stale_ones() {
         .map(String::from)
         .to_vec();
     assert_eq!(
-        store.due(&names, 7.0).expect("due"),
+        store
+            .due(&names, &[crate::DocumentType::Privacy], 7.0)
+            .expect("due"),
         vec!["stale.example".to_owned(), "new.example".to_owned()]
     );
 }
@@ -489,7 +512,9 @@ fn due_domains_are_the_new_ones_and_the_stale_ones() {
 fn store_with_versions() -> Store {
     let mut store = Store::open_in_memory().expect("store");
     for (name, texts) in [("a.example", 3), ("b.example", 1)] {
-        let domain = store.ensure_domain(name).expect("domain");
+        let domain = store
+            .ensure_domain(name, crate::DocumentType::Privacy)
+            .expect("domain");
         let captures: Vec<CaptureRecord> = (0..texts)
             .map(|i| {
                 policy(
@@ -735,7 +760,9 @@ fn a_failed_sqlite_export_leaves_no_partial_files_and_the_store_usable() {
 #[test]
 fn a_revisit_record_shares_its_digest_with_the_payload_it_repeats() {
     let mut store = Store::open_in_memory().expect("store");
-    let domain = store.ensure_domain("example.com").expect("domain");
+    let domain = store
+        .ensure_domain("example.com", crate::DocumentType::Privacy)
+        .expect("domain");
     let mut revisit = policy("http://example.com/privacy", "20100101000000", "PAYLOAD");
     revisit.status = None;
     revisit.mimetype = "warc/revisit".into();
@@ -793,7 +820,9 @@ fn the_exported_practice_columns_are_every_practice_fields_finds() {
 #[test]
 fn warc_captures_are_one_per_memento_with_their_rows_versions_and_headers() {
     let mut store = Store::open_in_memory().expect("store");
-    let domain = store.ensure_domain("example.com").expect("domain");
+    let domain = store
+        .ensure_domain("example.com", crate::DocumentType::Privacy)
+        .expect("domain");
     let url = "http://example.com/privacy";
     let plan = Plan {
         captures: vec![
@@ -957,7 +986,9 @@ fn first_id(store: &Store) -> i64 {
 #[test]
 fn inferred_captures_are_settled_not_pending_and_the_search_still_sees_them() {
     let mut store = Store::open_in_memory().expect("store");
-    let domain = store.ensure_domain("example.com").expect("domain");
+    let domain = store
+        .ensure_domain("example.com", crate::DocumentType::Privacy)
+        .expect("domain");
     let plan = Plan {
         captures: ["20100101000000", "20100601000000", "20101201000000"]
             .iter()
@@ -1010,4 +1041,99 @@ fn inferred_captures_are_settled_not_pending_and_the_search_still_sees_them() {
         store.inferred_timestamps(domain.id).expect("inferred"),
         ["20100601000000"]
     );
+}
+
+/// A store as the crawler before document types (schema 8) left it: every row becomes a
+/// privacy policy, ids and versions unchanged, and the same domain can then gain other types.
+#[test]
+fn a_store_from_before_document_types_keeps_every_version_as_a_privacy_policy() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("crawler.sqlite");
+    let before = {
+        let mut conn = Connection::open(&path).expect("open");
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .expect("wal");
+        conn.pragma_update(None, "foreign_keys", "ON").expect("fk");
+        schema::migrations()
+            .to_version(&mut conn, 8)
+            .expect("schema 8");
+        conn.execute(
+            "INSERT INTO domains (name, added_at, state) VALUES ('example.com', '2020-01-01T00:00:00Z', 'ok')",
+            [],
+        )
+        .expect("domain");
+        let mut store = Store {
+            conn,
+            path: path.clone(),
+        };
+        let id = 1;
+        let plan = Plan {
+            captures: vec![
+                policy("http://example.com/privacy", "20100101000000", "AAAA"),
+                policy("http://example.com/privacy", "20120101000000", "BBBB"),
+            ],
+            policy_cursor: Some("20120101000000".into()),
+            ..Plan::default()
+        };
+        store.save_plan(id, None, &plan).expect("plan");
+        put(&store, "C1");
+        put(&store, "C2");
+        let pending = store.pending_policy_captures(id).expect("pending");
+        for (capture, (sha1, text)) in pending.iter().zip([("C1", "T1"), ("C2", "T2")]) {
+            let result = fetched(sha1, &capture.url, &capture.timestamp, text);
+            store.capture_fetched(capture.id, &result).expect("fetched");
+        }
+        let wanted = [
+            version("T1", "20100101000000", "20100101000000", 1, pending[0].id),
+            version("T2", "20120101000000", "20120101000000", 1, pending[1].id),
+        ];
+        store.sync_versions(id, &wanted).expect("versions");
+        store.versions(id).expect("versions")
+    };
+    assert_eq!(before.len(), 2);
+
+    let store = Store::open(&path).expect("migrated");
+    let rows = store.domains().expect("domains");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].id, 1);
+    assert_eq!(rows[0].name, "example.com");
+    assert_eq!(rows[0].document_type, DocumentType::Privacy);
+    assert_eq!(rows[0].state, DomainState::Ok);
+    assert_eq!(rows[0].policy_cursor.as_deref(), Some("20120101000000"));
+    assert_eq!(store.versions(1).expect("versions"), before);
+    let problems: i64 = store
+        .conn
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .expect("foreign key check");
+    assert_eq!(problems, 0);
+    let fk: i64 = store
+        .conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .expect("pragma");
+    assert_eq!(fk, 1, "foreign keys are enforced again after migrating");
+
+    let terms = store
+        .ensure_domain("example.com", DocumentType::Terms)
+        .expect("a terms row");
+    assert_ne!(terms.id, 1);
+    assert_eq!(
+        store
+            .domain_rows("example.com")
+            .expect("rows")
+            .iter()
+            .map(|d| d.document_type)
+            .collect::<Vec<_>>(),
+        [DocumentType::Privacy, DocumentType::Terms]
+    );
+    assert!(store.versions(terms.id).expect("none").is_empty());
+    let mut exported = Vec::new();
+    store
+        .export_rows(&ExportFilter::default(), |row| {
+            exported.push(row.get("document_type").cloned());
+            Ok(())
+        })
+        .expect("export");
+    assert_eq!(exported, vec![Some("Privacy Policy".into()); 2]);
 }

@@ -88,14 +88,14 @@ pub struct WarcSummary {
 }
 
 /// The capture rows of a WARC export, one per (capture, version) membership, grouped by
-/// memento. Parameters: ?1 to ?4 those of the export SELECT, ?5 every capture with content.
+/// memento. Parameters: ?1 to ?5 those of the export SELECT, ?6 every capture with content.
 fn warc_select() -> String {
     format!(
         "WITH selected AS (
              SELECT v.domain_id, s.domain, s.version AS seq, v.text_hash, v.first_seen,
                     v.last_seen, v.first_capture_id
              FROM ({versions}) s
-             JOIN domains d ON d.name = s.domain
+             JOIN domains d ON d.name = s.domain AND d.document_type = s.document_type
              JOIN versions v ON v.domain_id = d.id AND v.seq = s.version
          ),
          members AS (
@@ -117,7 +117,8 @@ fn warc_select() -> String {
          LEFT JOIN members m ON m.capture_id = c.id
          WHERE c.fetch_state = 'done' AND c.found_url IS NOT NULL
            AND c.found_timestamp IS NOT NULL
-           AND CASE WHEN ?5 THEN (?1 IS NULL OR d.name IN (SELECT value FROM json_each(?1)))
+           AND CASE WHEN ?6 THEN (?1 IS NULL OR d.name IN (SELECT value FROM json_each(?1)))
+                                 AND (?5 IS NULL OR d.document_type IN (SELECT value FROM json_each(?5)))
                                  AND (?2 IS NULL OR c.found_timestamp >= ?2)
                                  AND (?3 IS NULL OR c.found_timestamp <= ?3)
                     ELSE m.capture_id IS NOT NULL END
@@ -160,10 +161,10 @@ impl Store {
                  q.content_sha1 FROM ({}) q)",
             warc_select()
         );
-        let (domains, from, to, latest) = filter.params();
+        let (domains, from, to, latest, types) = filter.params();
         let (count, newest): (i64, Option<String>) = self.conn.query_row(
             &sql,
-            params![domains, from, to, latest, all_captures],
+            params![domains, from, to, latest, types, all_captures],
             |row| Ok((row.get(0)?, row.get(1)?)),
         )?;
         Ok(WarcSummary {
@@ -187,8 +188,8 @@ impl Store {
         let mut body = self
             .conn
             .prepare("SELECT body FROM contents WHERE sha1 = ?1")?;
-        let (domains, from, to, latest) = filter.params();
-        let mut rows = statement.query(params![domains, from, to, latest, all_captures])?;
+        let (domains, from, to, latest, types) = filter.params();
+        let mut rows = statement.query(params![domains, from, to, latest, types, all_captures])?;
         let mut current: Option<WarcCapture> = None;
         let mut last_capture_id = None;
         let mut count = 0;
