@@ -24,6 +24,7 @@ pub(crate) fn groups(observations: &[Observation]) -> Vec<&[Observation]> {
 /// `aliases` are the hosts the domain moved to (for each version's [`Relation`]); `inferred`
 /// the times of the captures the change-point search settled without downloading (in order):
 /// each counts for the version whose first and last observations hold it.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn build(
     domain: &str,
     kind: DocumentType,
