@@ -294,6 +294,10 @@ pub struct CrawlArgs {
     /// found (a number and a unit, s, m, h, d or w; default 365d).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub resolution: Option<u64>,
+    /// The document types to follow (privacy, terms, trackers, imprint; comma-separated):
+    /// `[crawl] types` of the configuration when absent (privacy alone by default).
+    #[arg(long, value_delimiter = ',', value_name = "TYPES")]
+    pub types: Vec<DocumentType>,
     /// Crawl only the domains whose interval (crawl_interval_days) has passed since their last
     /// crawl: for cron jobs and timers that call it often.
     #[arg(long)]

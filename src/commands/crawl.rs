@@ -28,10 +28,19 @@ pub fn run(settings: &Settings, args: CrawlArgs) -> anyhow::Result<()> {
     let db = settings.crawl.db.clone();
     let _lock = Store::lock_for_writing(&db)?;
     let store = Store::open(&db)?;
+    let mut crawl_settings = settings.crawl.clone();
+    if !args.types.is_empty() {
+        crawl_settings.types = Vec::new();
+        for kind in &args.types {
+            if !crawl_settings.types.contains(kind) {
+                crawl_settings.types.push(*kind);
+            }
+        }
+    }
     if args.due {
         names = store.due(
             &names,
-            &[store::DocumentType::Privacy],
+            &crawl_settings.types,
             settings.crawl.crawl_interval_days,
         )?;
         if names.is_empty() {
@@ -52,7 +61,6 @@ pub fn run(settings: &Settings, args: CrawlArgs) -> anyhow::Result<()> {
         archive.contact = contact.clone();
     }
     let client = wayback::WaybackClient::new(archive).map_err(wayback_error)?;
-    let mut crawl_settings = settings.crawl.clone();
     if args.exhaustive {
         crawl_settings.strategy = crawl::StrategyName::Exhaustive;
     }
@@ -90,9 +98,13 @@ pub fn run(settings: &Settings, args: CrawlArgs) -> anyhow::Result<()> {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         for domain in &report.domains {
+            let name = match domain.document_type {
+                store::DocumentType::Privacy => domain.domain.clone(),
+                other => format!("{} ({})", domain.domain, other.slug()),
+            };
             let mut line = format!(
                 "{:<30} {:<8} {} new version(s), {} in all, {} capture(s) downloaded",
-                domain.domain,
+                name,
                 domain.state,
                 domain.versions_new,
                 domain.versions_total,

@@ -2,7 +2,8 @@
 //! within `max_homepage_reads`), saved as a [`Plan`]. The decisions themselves are the pure
 //! functions of [`crate::decide`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Mutex;
 
 use store::{
     Alias, CaptureRecord, DigestCheck, Domain, FetchResult, InitialState, ListingTail, Plan, Role,
@@ -10,7 +11,7 @@ use store::{
 use wayback::{Capture, CdxQuery, MatchType, Memento, Timestamp, WaybackError};
 
 use crate::decide::{self, HomepageRead};
-use crate::discovery::{self, match_key};
+use crate::discovery::{self, Keywords, match_key};
 use crate::{CrawlError, Crawler, Window};
 
 /// Why a discovery ended without a plan (nothing of it is saved).
@@ -48,10 +49,48 @@ struct StoredRead {
     result: FetchResult,
 }
 
-/// Homepage reads of one discovery (`None`: unreadable), with the budget left.
-struct Reads {
+/// Homepage reads of one discovery (`None`: unreadable), with the budget left, the words of
+/// the type it looks for, and what the domain's types share.
+struct Reads<'a> {
     by_timestamp: BTreeMap<String, Option<StoredRead>>,
     budget: u32,
+    keywords: &'a Keywords,
+    shared: &'a Shared,
+}
+
+/// What the document types of one domain's crawl share within a run: the CDX listings (one
+/// request serves every type that sends the same query: the candidate listing uses the filter
+/// of all the run's types, and each type keeps its own URLs) and the homepage captures
+/// downloaded (each type scores their links with its own words).
+pub(crate) struct Shared {
+    filter: String,
+    listings: Mutex<HashMap<String, Vec<Capture>>>,
+    homepages: Mutex<HashMap<(String, String), Memento>>,
+}
+
+impl Shared {
+    /// Nothing shared yet; `filter` lists the candidates of every type crawled.
+    pub(crate) fn new(filter: String) -> Shared {
+        Shared {
+            filter,
+            listings: Mutex::new(HashMap::new()),
+            homepages: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn listing(&self, key: &str) -> Option<Vec<Capture>> {
+        lock(&self.listings).get(key).cloned()
+    }
+
+    fn homepage(&self, url: &str, timestamp: &str) -> Option<Memento> {
+        lock(&self.homepages)
+            .get(&(url.to_owned(), timestamp.to_owned()))
+            .cloned()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poison| poison.into_inner())
 }
 
 impl Crawler {
@@ -62,9 +101,10 @@ impl Crawler {
         domain: &Domain,
         window: &Window,
         tails: &[ListingTail],
+        shared: &Shared,
     ) -> Result<Plan, DiscoverError> {
         let name = domain.name.as_str();
-        let keywords = &self.settings.keywords;
+        let keywords = self.settings.keywords.of(domain.document_type);
         let after = |cursor: &Option<String>| {
             if window.is_bounded() {
                 window.from.clone()
@@ -82,6 +122,7 @@ impl Crawler {
         };
         let homepage_rows = self
             .list(
+                shared,
                 CdxQuery::new(format!("{name}/"))
                     .filter("statuscode:[23]..")
                     .collapse("timestamp:6"),
@@ -91,22 +132,30 @@ impl Crawler {
             .await?;
         let listed = self
             .list(
+                shared,
                 CdxQuery::new(name)
                     .match_type(MatchType::Domain)
-                    .filter(keywords.cdx_filter())
+                    .filter(shared.filter.clone())
                     .collapse("digest"),
                 after(&domain.policy_cursor),
                 window.to.clone(),
             )
             .await?;
         let (listed, own_tails) = resume(listed, "", tails, window);
-        let mut candidates: Vec<Capture> = listed
+        let pages: Vec<Capture> = listed
             .into_iter()
             .filter(discovery::is_page_capture)
             .collect();
+        // The cursor is where the shared listing ended, so that the types crawled together
+        // ask the same query next time (and share its one request again).
+        let policy_cursor = pages.iter().map(|c| c.timestamp.clone()).max();
+        let mut candidates: Vec<Capture> = pages
+            .into_iter()
+            .filter(|c| keywords.matches_url(&c.original))
+            .collect();
         let mut plan = Plan {
             homepage_cursor: homepage_rows.iter().map(|c| c.timestamp.clone()).max(),
-            policy_cursor: candidates.iter().map(|c| c.timestamp.clone()).max(),
+            policy_cursor,
             tails: own_tails,
             ..Plan::default()
         };
@@ -117,7 +166,14 @@ impl Crawler {
         let mut aliases = self.with_store(|s| s.aliases(domain.id))?;
         for alias in &mut aliases {
             let (rows, alias_tails) = self
-                .list_alias(alias, after(&alias.policy_cursor), window, tails)
+                .list_alias(
+                    shared,
+                    keywords,
+                    alias,
+                    after(&alias.policy_cursor),
+                    window,
+                    tails,
+                )
                 .await?;
             plan.tails.extend(alias_tails);
             if let Some(newest) = rows.iter().map(|c| c.timestamp.clone()).max()
@@ -134,6 +190,8 @@ impl Crawler {
         let mut reads = Reads {
             by_timestamp: BTreeMap::new(),
             budget: self.settings.max_homepage_reads,
+            keywords,
+            shared,
         };
 
         // A homepage that ends in a redirect may mean the site moved to another domain.
@@ -148,7 +206,9 @@ impl Crawler {
                     policy_cursor: None,
                 };
                 let from = window.from.clone().or(Some(last.timestamp.clone()));
-                let (rows, alias_tails) = self.list_alias(&alias, from, window, tails).await?;
+                let (rows, alias_tails) = self
+                    .list_alias(shared, keywords, &alias, from, window, tails)
+                    .await?;
                 plan.tails.extend(alias_tails);
                 alias.policy_cursor = rows.iter().map(|c| c.timestamp.clone()).max();
                 if window.is_bounded() {
@@ -226,8 +286,11 @@ impl Crawler {
         Ok(plan)
     }
 
+    /// Lists a query's rows, or gives those an earlier type of the domain listed for the same
+    /// query in this run.
     async fn list(
         &self,
+        shared: &Shared,
         mut query: CdxQuery,
         from: Option<String>,
         to: Option<String>,
@@ -238,6 +301,16 @@ impl Crawler {
         if let Some(to) = to {
             query = query.to(to);
         }
+        let key = format!("{query:?}");
+        if let Some(rows) = shared.listing(&key) {
+            return Ok(rows);
+        }
+        let rows = self.list_from_archive(query).await?;
+        lock(&shared.listings).insert(key, rows.clone());
+        Ok(rows)
+    }
+
+    async fn list_from_archive(&self, query: CdxQuery) -> Result<Vec<Capture>, WaybackError> {
         let mut stream = self.client.captures(query);
         let mut rows = Vec::new();
         while let Some(row) = stream.next().await {
@@ -258,6 +331,8 @@ impl Crawler {
     /// Lists an alias's candidate captures, with the new tails of its listing.
     async fn list_alias(
         &self,
+        shared: &Shared,
+        keywords: &Keywords,
         alias: &Alias,
         from: Option<String>,
         window: &Window,
@@ -269,9 +344,10 @@ impl Crawler {
         };
         let listed = self
             .list(
+                shared,
                 CdxQuery::new(alias.host.as_str())
                     .match_type(MatchType::Domain)
-                    .filter(self.settings.keywords.cdx_filter())
+                    .filter(shared.filter.clone())
                     .collapse("digest"),
                 from,
                 window.to.clone(),
@@ -280,7 +356,7 @@ impl Crawler {
         let (listed, tails) = resume(listed, &alias.host, tails, window);
         let rows = listed
             .into_iter()
-            .filter(discovery::is_page_capture)
+            .filter(|c| discovery::is_page_capture(c) && keywords.matches_url(&c.original))
             .collect();
         Ok((rows, tails))
     }
@@ -293,7 +369,7 @@ impl Crawler {
         domain: &Domain,
         to_read: Vec<&Capture>,
         samples: &[Capture],
-        reads: &mut Reads,
+        reads: &mut Reads<'_>,
         aliases: &[Alias],
         window: &Window,
         plan: &mut Plan,
@@ -302,8 +378,7 @@ impl Crawler {
             let Some(read) = self.read_homepage(sample, reads).await? else {
                 continue;
             };
-            let choice =
-                decide::unlisted_choice(&read.page, &domain.name, aliases, &self.settings.keywords);
+            let choice = decide::unlisted_choice(&read.page, &domain.name, aliases, reads.keywords);
             let Some(link) = choice.link else {
                 plan.decisions
                     .extend(decide::refusal_decision(&read.page, &choice.refused));
@@ -326,6 +401,7 @@ impl Crawler {
             };
             let rows: Vec<Capture> = self
                 .list(
+                    reads.shared,
                     CdxQuery::new(link.url.as_str()).collapse("digest"),
                     from,
                     to,
@@ -354,7 +430,7 @@ impl Crawler {
         linking: &Capture,
         url: &str,
         samples: &[Capture],
-        reads: &mut Reads,
+        reads: &mut Reads<'_>,
         window: &Window,
     ) -> Result<(Option<String>, Option<String>), DiscoverError> {
         let at = samples
@@ -397,7 +473,7 @@ impl Crawler {
     async fn read_homepage(
         &self,
         capture: &Capture,
-        reads: &mut Reads,
+        reads: &mut Reads<'_>,
     ) -> Result<Option<StoredRead>, DiscoverError> {
         if let Some(read) = reads.by_timestamp.get(&capture.timestamp) {
             return Ok(read.clone());
@@ -409,6 +485,9 @@ impl Crawler {
         }
         if self.is_halted() {
             return Err(DiscoverError::Stopping);
+        }
+        if let Some(memento) = reads.shared.homepage(&capture.original, &capture.timestamp) {
+            return self.homepage_read(capture, memento, reads).await.map(Some);
         }
         if reads.budget == 0 {
             return Ok(None);
@@ -469,9 +548,23 @@ impl Crawler {
                 return Ok(None);
             }
         };
+        lock(&reads.shared.homepages).insert(
+            (capture.original.clone(), capture.timestamp.clone()),
+            memento.clone(),
+        );
+        self.homepage_read(capture, memento, reads).await.map(Some)
+    }
+
+    /// The links of a homepage capture downloaded (by this type or an earlier one), kept.
+    async fn homepage_read(
+        &self,
+        capture: &Capture,
+        memento: Memento,
+        reads: &mut Reads<'_>,
+    ) -> Result<StoredRead, DiscoverError> {
         let decoded = memento.text();
         let found_url = self.found_url(&memento);
-        let keywords = self.settings.keywords.clone();
+        let keywords = reads.keywords.clone();
         let (text, base) = (decoded.text, found_url.clone());
         let discovery::PageLinks {
             policy: links,
@@ -506,7 +599,7 @@ impl Crawler {
         reads
             .by_timestamp
             .insert(capture.timestamp.clone(), Some(read.clone()));
-        Ok(Some(read))
+        Ok(read)
     }
 }
 

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use store::DocumentType;
 use wayback::Capture;
 
 /// The words discovery looks for, in link texts and in URLs.
@@ -17,6 +18,7 @@ pub struct Keywords {
     pub url_parts: Vec<String>,
 }
 
+/// The privacy policy's words (the default type's).
 impl Default for Keywords {
     fn default() -> Keywords {
         Keywords {
@@ -52,15 +54,121 @@ impl Default for Keywords {
     }
 }
 
+fn words(list: &[&str]) -> Vec<String> {
+    list.iter().map(|w| (*w).to_owned()).collect()
+}
+
 impl Keywords {
-    /// The CDX filter that keeps only URLs containing a keyword (case-insensitive).
-    pub(crate) fn cdx_filter(&self) -> String {
-        let alternatives: Vec<String> = self
-            .url_parts
+    /// The built-in words of a document type, in English, German, French, Spanish, Italian and
+    /// Dutch. URL parts are matched inside the whole URL, so they avoid short words that hide
+    /// in others (`tos` is in `photos`).
+    pub fn defaults_for(kind: DocumentType) -> Keywords {
+        match kind {
+            DocumentType::Privacy => Keywords::default(),
+            DocumentType::Terms => Keywords {
+                link_texts: words(&[
+                    "terms of service",
+                    "terms of use",
+                    "terms and conditions",
+                    "terms & conditions",
+                    "terms",
+                    "conditions of use",
+                    "user agreement",
+                    "legal terms",
+                    "agb",
+                    "allgemeine geschäftsbedingungen",
+                    "nutzungsbedingungen",
+                    "conditions générales",
+                    "conditions générales d'utilisation",
+                    "conditions générales de vente",
+                    "conditions d'utilisation",
+                    "cgu",
+                    "cgv",
+                    "términos y condiciones",
+                    "términos de uso",
+                    "condiciones de uso",
+                    "condiciones generales",
+                    "termini e condizioni",
+                    "condizioni d'uso",
+                    "termini di servizio",
+                    "condizioni generali",
+                    "algemene voorwaarden",
+                    "gebruiksvoorwaarden",
+                ]),
+                url_parts: words(&[
+                    "terms",
+                    "conditions",
+                    "user-agreement",
+                    "agb",
+                    "nutzungsbedingungen",
+                    "cgu",
+                    "cgv",
+                    "terminos",
+                    "condiciones",
+                    "termini",
+                    "condizioni",
+                    "voorwaarden",
+                ]),
+            },
+            DocumentType::Trackers => Keywords {
+                link_texts: words(&[
+                    "cookie policy",
+                    "cookies policy",
+                    "cookie notice",
+                    "cookie statement",
+                    "cookies",
+                    "cookie settings",
+                    "cookie-richtlinie",
+                    "cookie-richtlinien",
+                    "cookie-hinweise",
+                    "politique de cookies",
+                    "politique relative aux cookies",
+                    "gestion des cookies",
+                    "política de cookies",
+                    "cookie policy e privacy",
+                    "informativa sui cookie",
+                    "informativa cookie",
+                    "cookiebeleid",
+                    "cookieverklaring",
+                ]),
+                url_parts: words(&["cookie"]),
+            },
+            DocumentType::Imprint => Keywords {
+                link_texts: words(&[
+                    "imprint",
+                    "impressum",
+                    "legal notice",
+                    "legal information",
+                    "mentions légales",
+                    "mentions legales",
+                    "aviso legal",
+                    "note legali",
+                    "colofon",
+                ]),
+                url_parts: words(&[
+                    "impressum",
+                    "imprint",
+                    "mentions-legales",
+                    "mentions_legales",
+                    "mentionslegales",
+                    "aviso-legal",
+                    "avisolegal",
+                    "aviso_legal",
+                    "note-legali",
+                    "notelegali",
+                    "legal-notice",
+                    "colofon",
+                ]),
+            },
+        }
+    }
+
+    /// Whether a URL holds one of the URL parts (case-insensitive): what the CDX filter keeps.
+    pub(crate) fn matches_url(&self, url: &str) -> bool {
+        let url = url.to_lowercase();
+        self.url_parts
             .iter()
-            .map(|part| regex::escape(&part.to_lowercase()))
-            .collect();
-        format!("original:(?i).*({}).*", alternatives.join("|"))
+            .any(|part| url.contains(&part.to_lowercase()))
     }
 
     /// How much a URL looks like a policy page by itself (0 when it does not at all).
@@ -118,6 +226,96 @@ impl Keywords {
             return url_score;
         }
         score + url_score / 2.0
+    }
+}
+
+/// The words of every document type (`[crawl.keywords.TYPE]` in the configuration file;
+/// a flat `[crawl.keywords]` table, as configurations before document types wrote it, is the
+/// privacy policy's).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TypeKeywords {
+    /// The privacy policy's.
+    pub privacy: Keywords,
+    /// The terms of service's.
+    pub terms: Keywords,
+    /// The trackers (cookie) policy's.
+    pub trackers: Keywords,
+    /// The imprint's.
+    pub imprint: Keywords,
+}
+
+impl Default for TypeKeywords {
+    fn default() -> TypeKeywords {
+        TypeKeywords {
+            privacy: Keywords::defaults_for(DocumentType::Privacy),
+            terms: Keywords::defaults_for(DocumentType::Terms),
+            trackers: Keywords::defaults_for(DocumentType::Trackers),
+            imprint: Keywords::defaults_for(DocumentType::Imprint),
+        }
+    }
+}
+
+impl TypeKeywords {
+    /// The words of one type.
+    pub fn of(&self, kind: DocumentType) -> &Keywords {
+        match kind {
+            DocumentType::Privacy => &self.privacy,
+            DocumentType::Terms => &self.terms,
+            DocumentType::Trackers => &self.trackers,
+            DocumentType::Imprint => &self.imprint,
+        }
+    }
+
+    /// The one CDX filter that lists the candidates of every type in `kinds` at once
+    /// (case-insensitive: a URL holding any of their URL parts).
+    pub(crate) fn cdx_filter(&self, kinds: &[DocumentType]) -> String {
+        let mut alternatives: Vec<String> = Vec::new();
+        for part in kinds
+            .iter()
+            .flat_map(|kind| self.of(*kind).url_parts.iter())
+        {
+            let part = regex::escape(&part.to_lowercase());
+            if !alternatives.contains(&part) {
+                alternatives.push(part);
+            }
+        }
+        format!("original:(?i).*({}).*", alternatives.join("|"))
+    }
+}
+
+impl<'de> Deserialize<'de> for TypeKeywords {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<TypeKeywords, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct PerType {
+            privacy: Option<Keywords>,
+            terms: Option<Keywords>,
+            trackers: Option<Keywords>,
+            imprint: Option<Keywords>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Form {
+            PerType(PerType),
+            Flat(Keywords),
+        }
+        let defaults = TypeKeywords::default();
+        match Form::deserialize(deserializer).map_err(|_| {
+            serde::de::Error::custom(
+                "[crawl.keywords] takes one table per document type ([crawl.keywords.terms] with link_texts and url_parts, lists of lowercase strings), or link_texts and url_parts alone for the privacy policy",
+            )
+        })? {
+            Form::Flat(privacy) => Ok(TypeKeywords {
+                privacy,
+                ..defaults
+            }),
+            Form::PerType(given) => Ok(TypeKeywords {
+                privacy: given.privacy.unwrap_or(defaults.privacy),
+                terms: given.terms.unwrap_or(defaults.terms),
+                trackers: given.trackers.unwrap_or(defaults.trackers),
+                imprint: given.imprint.unwrap_or(defaults.imprint),
+            }),
+        }
     }
 }
 
@@ -701,7 +899,87 @@ mod tests {
         assert!(k.url_score("http://a.com/privacy") >= URL_THRESHOLD);
         assert_eq!(k.url_score("http://a.com/img/privacy.png"), 0.0);
         assert_eq!(k.url_score("http://a.com/about"), 0.0);
-        assert!(k.cdx_filter().starts_with("original:(?i).*(privacy|"));
+        let all = TypeKeywords::default();
+        assert!(
+            all.cdx_filter(&[DocumentType::Privacy])
+                .starts_with("original:(?i).*(privacy|")
+        );
+    }
+
+    #[test]
+    fn every_type_has_words_and_one_filter_lists_them_all() {
+        let all = TypeKeywords::default();
+        let cases = [
+            (DocumentType::Terms, "http://a.de/agb.html", "AGB"),
+            (
+                DocumentType::Terms,
+                "http://a.com/terms-of-use",
+                "Terms of Use",
+            ),
+            (
+                DocumentType::Terms,
+                "http://a.fr/cgu",
+                "Conditions générales d'utilisation",
+            ),
+            (
+                DocumentType::Trackers,
+                "http://a.com/cookie-policy",
+                "Cookie Policy",
+            ),
+            (DocumentType::Imprint, "http://a.de/impressum", "Impressum"),
+            (
+                DocumentType::Imprint,
+                "http://a.es/aviso-legal",
+                "Aviso legal",
+            ),
+            (
+                DocumentType::Imprint,
+                "http://a.fr/mentions-legales",
+                "Mentions légales",
+            ),
+        ];
+        let filter = all.cdx_filter(&DocumentType::ALL);
+        let pattern = regex::Regex::new(filter.trim_start_matches("original:")).expect("regex");
+        for (kind, url, text) in cases {
+            let words = all.of(kind);
+            assert!(words.matches_url(url), "{kind}: {url}");
+            assert!(pattern.is_match(url), "{url} is listed");
+            assert!(
+                words.link_score(text, url) >= LINK_THRESHOLD,
+                "{kind}: {text}"
+            );
+            assert!(
+                all.privacy.link_score(text, url) < LINK_THRESHOLD,
+                "{text} is no privacy link"
+            );
+        }
+        assert!(!all.terms.matches_url("http://a.com/photos/summer"));
+        assert!(all.privacy.matches_url("http://a.com/PRIVACY"));
+    }
+
+    #[test]
+    fn keywords_read_per_type_or_flat_as_before() {
+        #[derive(Deserialize)]
+        struct Wrap {
+            keywords: TypeKeywords,
+        }
+        let flat: Wrap =
+            toml::from_str("[keywords]\nlink_texts = [\"datenschutz\"]\nurl_parts = [\"ds\"]\n")
+                .expect("flat");
+        assert_eq!(flat.keywords.privacy.url_parts, ["ds"]);
+        assert_eq!(
+            flat.keywords.terms,
+            Keywords::defaults_for(DocumentType::Terms)
+        );
+        let per_type: Wrap =
+            toml::from_str("[keywords.terms]\nurl_parts = [\"legal/tos\"]\n").expect("per type");
+        assert_eq!(per_type.keywords.terms.url_parts, ["legal/tos"]);
+        assert_eq!(per_type.keywords.privacy, Keywords::default());
+        let wrong = toml::from_str::<Wrap>("[keywords.faq]\nurl_parts = []\n").err();
+        assert!(
+            wrong.is_some_and(|e| e.to_string().contains("one table per document type")),
+            "an unknown type is refused with the expected form"
+        );
     }
 
     #[test]

@@ -3,34 +3,56 @@
 
 use std::sync::atomic::Ordering;
 
-use store::DomainState;
+use store::{DocumentType, DomainState};
 use tracing::Instrument;
 use wayback::WaybackError;
 
-use crate::discover::DiscoverError;
+use crate::discover::{DiscoverError, Shared};
 use crate::{CrawlError, Crawler, DomainOutcome, OutcomeState, Window};
 
 impl Crawler {
+    /// Crawls each document type of the settings for `name`, in order, sharing listings and
+    /// homepage downloads between them ([`Shared`]): one outcome per type. A type that halts
+    /// ends the domain's turn (the next run does the rest).
     pub(crate) async fn crawl_domain(
         &self,
         name: &str,
         window: &Window,
         run_id: i64,
-    ) -> Result<DomainOutcome, CrawlError> {
+    ) -> Result<Vec<DomainOutcome>, CrawlError> {
         let span = tracing::info_span!("domain", domain = name);
-        self.crawl_domain_inner(name, window, run_id)
-            .instrument(span)
-            .await
+        async {
+            let shared = Shared::new(self.settings.keywords.cdx_filter(&self.settings.types));
+            let mut outcomes = Vec::new();
+            for &kind in &self.settings.types {
+                let span = tracing::info_span!("document", document_type = kind.slug());
+                let outcome = self
+                    .crawl_document(name, kind, window, run_id, &shared)
+                    .instrument(span)
+                    .await?;
+                let halted = outcome.state == OutcomeState::Halted;
+                outcomes.push(outcome);
+                if halted {
+                    break;
+                }
+            }
+            Ok(outcomes)
+        }
+        .instrument(span)
+        .await
     }
 
-    async fn crawl_domain_inner(
+    async fn crawl_document(
         &self,
         name: &str,
+        kind: DocumentType,
         window: &Window,
         run_id: i64,
+        shared: &Shared,
     ) -> Result<DomainOutcome, CrawlError> {
         let mut outcome = DomainOutcome {
             domain: name.to_owned(),
+            document_type: kind,
             state: OutcomeState::Halted,
             versions_new: 0,
             versions_total: 0,
@@ -40,13 +62,13 @@ impl Crawler {
         if self.is_halted() {
             return Ok(outcome);
         }
-        let domain = self.with_store(|s| s.ensure_domain(name, store::DocumentType::Privacy))?;
+        let domain = self.with_store(|s| s.ensure_domain(name, kind))?;
         let tails = if window.is_bounded() {
             Vec::new()
         } else {
             self.with_store(|s| s.listing_tails(domain.id))?
         };
-        match self.discover(&domain, window, &tails).await {
+        match self.discover(&domain, window, &tails, shared).await {
             Ok(plan) => {
                 let listed = self.with_store(|s| s.save_plan(domain.id, Some(run_id), &plan))?;
                 self.live

@@ -32,9 +32,10 @@ use serde::{Deserialize, Serialize};
 use store::{RunCounts, RunStatus, Store, StoreError};
 use wayback::WaybackClient;
 
-pub use discovery::{InvalidDomain, Keywords, normalize_domain};
+pub use discovery::{InvalidDomain, Keywords, TypeKeywords, normalize_domain};
 pub use rebuild::{DomainRebuild, RebuildReport, rebuild};
 pub use search::{DEFAULT_RESOLUTION_SECONDS, Strategy};
+pub use store::DocumentType;
 
 /// Crawl settings (`[crawl]` in the configuration file).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,8 +60,10 @@ pub struct CrawlSettings {
     /// Whether a capture whose bytes still differ from its CDX digest after every attempt
     /// counts for versions (by default it is kept, flagged `mismatch`, and left out).
     pub accept_digest_mismatch: bool,
-    /// Words that mark policy links and URLs.
-    pub keywords: Keywords,
+    /// The document types crawled (privacy alone by default), in order.
+    pub types: Vec<DocumentType>,
+    /// Words that mark each type's links and URLs.
+    pub keywords: TypeKeywords,
     /// Which policy captures are downloaded (`change-point` by default).
     pub strategy: StrategyName,
     /// The change-point search's resolution, in days: inside a span whose ends hold the same
@@ -80,7 +83,8 @@ impl Default for CrawlSettings {
             max_fetch_attempts: 5,
             snapshot_base: "https://web.archive.org".into(),
             accept_digest_mismatch: false,
-            keywords: Keywords::default(),
+            types: vec![DocumentType::Privacy],
+            keywords: TypeKeywords::default(),
             strategy: StrategyName::ChangePoint,
             resolution_days: DEFAULT_RESOLUTION_SECONDS as f64 / 86_400.0,
         }
@@ -114,6 +118,20 @@ impl CrawlSettings {
             return Err(CrawlError::InvalidSettings(format!(
                 "[crawl] crawl_interval_days = {days} is out of range: give a number of days from 0 to 36500"
             )));
+        }
+        if self.types.is_empty() {
+            return Err(CrawlError::InvalidSettings(
+                "[crawl] types = [] crawls nothing: give at least one of \"privacy\", \"terms\", \"trackers\", \"imprint\"".into(),
+            ));
+        }
+        for kind in &self.types {
+            let words = self.keywords.of(*kind);
+            if words.url_parts.iter().any(|p| p.trim().is_empty()) {
+                return Err(CrawlError::InvalidSettings(format!(
+                    "[crawl.keywords.{}] url_parts holds an empty string, which every URL contains: remove it",
+                    kind.slug()
+                )));
+            }
         }
         let resolution = self.resolution_days;
         if !(resolution.is_finite() && resolution * 86_400.0 >= 1.0 && resolution <= 36_500.0) {
@@ -248,6 +266,8 @@ impl std::fmt::Display for OutcomeState {
 pub struct DomainOutcome {
     /// The domain.
     pub domain: String,
+    /// The type of document.
+    pub document_type: DocumentType,
     /// How it ended.
     pub state: OutcomeState,
     /// Versions added by this run.
@@ -336,7 +356,7 @@ impl Crawler {
         let run_id = self.with_store(|s| s.start_run(&settings_json, domains.len() as u64))?;
         let before = self.client.stats();
         let concurrency = self.settings.domain_concurrency.max(1) as usize;
-        let mut outcomes: Vec<Option<DomainOutcome>> = vec![None; domains.len()];
+        let mut outcomes: Vec<Vec<DomainOutcome>> = vec![Vec::new(); domains.len()];
         let mut stream =
             futures_util::stream::iter(domains.iter().enumerate())
                 .map(|(index, name)| async move {
@@ -347,10 +367,12 @@ impl Crawler {
         while let Some((index, result)) = stream.next().await {
             match result {
                 Ok(outcome) => {
-                    if outcome.state != OutcomeState::Halted {
+                    let whole = outcome.len() == self.settings.types.len()
+                        && outcome.iter().all(|o| o.state != OutcomeState::Halted);
+                    if whole {
                         self.live.domains_done.fetch_add(1, Ordering::Relaxed);
                     }
-                    outcomes[index] = Some(outcome);
+                    outcomes[index] = outcome;
                     let counts = self.counts(domains.len(), &before);
                     self.with_store(|s| s.update_run(run_id, &counts))?;
                 }

@@ -1463,34 +1463,34 @@ impl Store {
         let queries: [(&str, &str); 8] = [
             (
                 "domain",
-                "SELECT json_object('name', name, 'document_type', document_type, 'state', state,
-                     'homepage_cursor', homepage_cursor, 'policy_cursor', policy_cursor,
-                     'last_error', last_error)
+                "SELECT json_object('name', name, 'state', state, 'homepage_cursor', homepage_cursor,
+                     'policy_cursor', policy_cursor, 'last_error', last_error,
+                     'document_type', document_type)
                  FROM domains ORDER BY name, document_type",
             ),
             (
                 "alias",
-                "SELECT json_object('domain', d.name, 'document_type', d.document_type, 'host', a.host, 'since', a.since,
-                     'policy_cursor', a.policy_cursor)
+                "SELECT json_object('domain', d.name, 'host', a.host, 'since', a.since,
+                     'policy_cursor', a.policy_cursor, 'document_type', d.document_type)
                  FROM domain_aliases a JOIN domains d ON d.id = a.domain_id ORDER BY d.name, d.document_type, a.host",
             ),
             (
                 "listing_tail",
-                "SELECT json_object('domain', d.name, 'document_type', d.document_type, 'listing', t.listing, 'urlkey', t.urlkey,
-                     'timestamp', t.timestamp, 'digest', t.digest)
+                "SELECT json_object('domain', d.name, 'listing', t.listing, 'urlkey', t.urlkey,
+                     'timestamp', t.timestamp, 'digest', t.digest, 'document_type', d.document_type)
                  FROM listing_tails t JOIN domains d ON d.id = t.domain_id
                  ORDER BY d.name, d.document_type, t.listing, t.urlkey",
             ),
             (
                 "capture",
-                "SELECT json_object('domain', d.name, 'document_type', d.document_type, 'role', c.role, 'url', c.url,
+                "SELECT json_object('domain', d.name, 'role', c.role, 'url', c.url,
                      'timestamp', c.timestamp, 'digest', c.digest, 'status', c.status,
                      'mimetype', c.mimetype, 'length', c.length, 'fetch_state', c.fetch_state,
                      'content_sha1', c.content_sha1, 'found_url', c.found_url,
                      'found_timestamp', c.found_timestamp, 'found_status', c.found_status,
                      'digest_check', c.digest_check, 'text_hash', c.text_hash, 'note', c.note,
                      'text_key', c.text_key, 'title', c.title, 'converter', c.converter,
-                     'inferred', c.inferred, 'not_policy', c.not_policy)
+                     'inferred', c.inferred, 'not_policy', c.not_policy, 'document_type', d.document_type)
                  FROM captures c JOIN domains d ON d.id = c.domain_id
                  ORDER BY d.name, d.document_type, c.role, c.url, c.timestamp",
             ),
@@ -1507,7 +1507,7 @@ impl Store {
             ),
             (
                 "version",
-                "SELECT json_object('domain', d.name, 'document_type', d.document_type, 'seq', v.seq, 'text_hash', v.text_hash,
+                "SELECT json_object('domain', d.name, 'seq', v.seq, 'text_hash', v.text_hash,
                      'title', v.title, 'url', v.url, 'first_seen', v.first_seen,
                      'last_seen', v.last_seen, 'capture_count', v.capture_count,
                      'first_capture', f.url || ' ' || f.timestamp,
@@ -1517,7 +1517,7 @@ impl Store {
                      'policy_host', v.policy_host, 'relation', v.relation,
                      'captures_checked', v.captures_checked,
                      'captures_inferred', v.captures_inferred, 'parked', v.parked,
-                     'markdown', v.markdown)
+                     'markdown', v.markdown, 'document_type', d.document_type)
                  FROM versions v JOIN domains d ON d.id = v.domain_id
                  JOIN captures f ON f.id = v.first_capture_id
                  JOIN captures l ON l.id = v.last_capture_id
@@ -1525,11 +1525,11 @@ impl Store {
             ),
             (
                 "discovery",
-                "SELECT json_object('domain', d.name, 'document_type', d.document_type, 'period_start', x.period_start,
+                "SELECT json_object('domain', d.name, 'period_start', x.period_start,
                      'period_end', x.period_end, 'policy_url', x.policy_url, 'method', x.method,
                      'homepage_url', x.homepage_url, 'homepage_timestamp', x.homepage_timestamp,
                      'link_text', x.link_text, 'score', x.score, 'candidates', json(x.candidates),
-                     'note', x.note)
+                     'note', x.note, 'document_type', d.document_type)
                  FROM discoveries x JOIN domains d ON d.id = x.domain_id
                  ORDER BY d.name, d.document_type, x.period_start, x.period_end",
             ),
