@@ -231,7 +231,7 @@ fn archive() -> FixtureSet {
             "Terms of Use",
             &[
                 "By using this website you agree to these terms of use, which govern every purchase made through the store.",
-                "These terms are governed by the laws of the State of New York, and we may change them at any time.",
+                "These terms are governed by the laws of the State of New York. We may modify these terms at any time by posting the revised terms on this website.",
             ],
         ),
     );
@@ -387,6 +387,48 @@ fn four_types_are_found_on_german_french_and_english_sites_with_one_listing() {
     assert!(
         out.join("b/bo/bou/boutique-exemple.fr__imprint__20180210000000.md")
             .is_file()
+    );
+
+    // The export says each row's type; terms carry their own fields, privacy policies theirs.
+    let jsonl = dir.path().join("versions.jsonl");
+    run_ok(
+        crawler()
+            .arg("--db")
+            .arg(&db)
+            .args(["export", "--format", "jsonl", "--domains", EN, "--out"])
+            .arg(&jsonl),
+    );
+    let rows: Vec<serde_json::Value> = std::fs::read_to_string(&jsonl)
+        .expect("jsonl")
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON row"))
+        .collect();
+    let kinds: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r["document_type"].as_str())
+        .collect();
+    assert_eq!(kinds, ["Privacy Policy", "Terms of Service"]);
+    assert_eq!(
+        rows[1]["governing_law"], "State of New York",
+        "{:#}",
+        rows[1]
+    );
+    assert_eq!(rows[1]["unilateral_change"], 1);
+    assert_eq!(rows[1]["arbitration"], 0);
+    assert!(rows[1]["practice_cookies"].is_null());
+    assert!(rows[0]["governing_law"].is_null());
+    assert!(
+        rows[0]["practice_selling_data"].is_number(),
+        "{:#}",
+        rows[0]
+    );
+    let only_terms = run_ok(crawler().arg("--db").arg(&db).args([
+        "export", "--format", "jsonl", "--type", "terms", "--out", "-",
+    ]));
+    assert_eq!(
+        text(&only_terms.stdout).lines().count(),
+        4,
+        "two German, one French, one English"
     );
 
     // A second run lists from the shared cursors: nothing new, and again one listing serves

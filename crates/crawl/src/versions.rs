@@ -49,22 +49,23 @@ pub(crate) fn build(
         else {
             continue;
         };
+        let extractor = fields_version(kind);
         let known_fields = existing
             .iter()
             .find(|v| {
                 v.first_seen == first.timestamp
                     && v.markdown == markdown
-                    && v.fields_version.as_deref() == Some(fields::VERSION)
+                    && v.fields_version.as_deref() == extractor
             })
             .and_then(|v| v.fields.clone());
-        let fields = known_fields.unwrap_or_else(|| fields_json(first.title.as_deref(), &body));
+        let fields = known_fields.or_else(|| fields_json(kind, first.title.as_deref(), &body));
         let covered = inferred.partition_point(|t| t.as_str() <= last.timestamp.as_str())
             - inferred.partition_point(|t| t.as_str() < first.timestamp.as_str());
         let checked = group.len() as i64;
         let relation = crate::decide::relation(&first.url, domain, aliases);
         versions.push(NewVersion {
             snapshot_url,
-            fields: Some(fields),
+            fields,
             text_hash: first.text_hash.clone(),
             title: first.title.clone(),
             markdown,
@@ -77,7 +78,7 @@ pub(crate) fn build(
             captures_checked: checked,
             captures_inferred: covered as i64,
             converter: first.converter.clone(),
-            fields_version: Some(fields::VERSION.to_owned()),
+            fields_version: extractor.map(str::to_owned),
             policy_host: url::Url::parse(&first.url)
                 .ok()
                 .and_then(|u| u.host_str().map(str::to_owned)),
@@ -88,14 +89,29 @@ pub(crate) fn build(
     versions
 }
 
-/// The fields of a version, as the store keeps them (JSON).
-fn fields_json(title: Option<&str>, body: &str) -> String {
-    let fields = fields::extract(title, body);
-    // `PolicyFields` holds strings, numbers and enums only: it always serialises.
-    serde_json::to_string(&fields).unwrap_or_else(|error| {
+/// The extractor of a type's fields: the privacy policy's (`fields::extract`), the terms'
+/// (`fields::extract_terms`); the other types have none yet.
+pub(crate) fn fields_version(kind: DocumentType) -> Option<&'static str> {
+    match kind {
+        DocumentType::Privacy => Some(fields::VERSION),
+        DocumentType::Terms => Some(fields::TERMS_VERSION),
+        DocumentType::Trackers | DocumentType::Imprint => None,
+    }
+}
+
+/// The fields of a version of type `kind`, as the store keeps them (JSON); `None` for a type
+/// without fields.
+fn fields_json(kind: DocumentType, title: Option<&str>, body: &str) -> Option<String> {
+    // The fields hold strings, numbers and enums only: they always serialise.
+    let json = match kind {
+        DocumentType::Privacy => serde_json::to_string(&fields::extract(title, body)),
+        DocumentType::Terms => serde_json::to_string(&fields::extract_terms(title, body)),
+        DocumentType::Trackers | DocumentType::Imprint => return None,
+    };
+    Some(json.unwrap_or_else(|error| {
         tracing::error!(%error, "fields not serialised");
         String::from("null")
-    })
+    }))
 }
 
 impl Crawler {

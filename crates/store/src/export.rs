@@ -131,7 +131,11 @@ pub const COLUMNS: &[(&[&str], &str)] = &[
             "practice_data_retention",
             "practice_opt_out",
         ],
-        "1 when the text talks about the practice (a denial such as \"we do not sell\" counts: it is a statement about it)",
+        "privacy policies only (NULL for other types): 1 when the text talks about the practice (a denial such as \"we do not sell\" counts: it is a statement about it)",
+    ),
+    (
+        &["governing_law", "arbitration", "unilateral_change"],
+        "terms of service only (NULL for other types): the jurisdiction the choice-of-law clause names (`State of California`, `Germany`...); 1 when disputes go to binding arbitration or class actions are waived; 1 when the provider may change the terms on its own",
     ),
     (
         &["practice_evidence"],
@@ -210,8 +214,10 @@ pub(crate) fn versions_select() -> String {
         .iter()
         .map(|p| {
             format!(
-                "EXISTS (SELECT 1 FROM json_each(f.fields, '$.practices') p
-                         WHERE json_extract(p.value, '$.practice') = '{p}') AS practice_{p},\n"
+                "CASE WHEN f.document_type = 'Privacy Policy' THEN
+                     EXISTS (SELECT 1 FROM json_each(f.fields, '$.practices') p
+                             WHERE json_extract(p.value, '$.practice') = '{p}') END
+                     AS practice_{p},\n"
             )
         })
         .collect();
@@ -255,6 +261,13 @@ pub(crate) fn versions_select() -> String {
                 json_extract(f.fields, '$.phones') AS phones,
                 json_extract(f.fields, '$.headings') AS headings,
                 {practices}
+                CASE WHEN f.document_type = 'Terms of Service' THEN
+                     json_extract(f.fields, '$.governing_law.jurisdiction') END AS governing_law,
+                CASE WHEN f.document_type = 'Terms of Service' THEN
+                     json_extract(f.fields, '$.arbitration') IS NOT NULL END AS arbitration,
+                CASE WHEN f.document_type = 'Terms of Service' THEN
+                     json_extract(f.fields, '$.unilateral_change') IS NOT NULL END
+                     AS unilateral_change,
                 (SELECT json_group_array(json_extract(t.value, '$.name'))
                    FROM json_each(f.fields, '$.third_parties') t) AS third_parties,
                 json_extract(f.fields, '$.practices') AS practice_evidence,
