@@ -146,7 +146,10 @@ impl Publish {
         mut entries: Vec<feeds::Entry>,
     ) -> anyhow::Result<()> {
         for domain in store.domains()? {
-            if crawled.contains(&domain.name) {
+            // Feeds announce privacy-policy versions (the other types are not in feeds yet).
+            if crawled.contains(&domain.name)
+                || domain.document_type != store::DocumentType::Privacy
+            {
                 continue;
             }
             match feeds::read_domain_feed(dir, &domain.name)? {
