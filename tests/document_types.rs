@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Archive, crawler, run_ok, text};
+use common::{Archive, crawler, fast_config, run_ok, text};
 use fake_wayback::{FixtureCapture, FixtureSet, Pool};
 use store::{DocumentType, Store};
 
@@ -251,16 +251,6 @@ fn archive() -> FixtureSet {
     set
 }
 
-fn config(dir: &std::path::Path) -> std::path::PathBuf {
-    let config = dir.join("fast-crawl.toml");
-    std::fs::write(
-        &config,
-        "[archive]\ncdx_requests_per_minute = 6000\nplayback_requests_per_second = 200.0\nretry_base_delay = 0.02\n",
-    )
-    .expect("write config");
-    config
-}
-
 fn crawl_all_types(
     archive: &Archive,
     dir: &std::path::Path,
@@ -269,7 +259,7 @@ fn crawl_all_types(
     let output = run_ok(
         crawler()
             .arg("--config")
-            .arg(config(dir))
+            .arg(fast_config(dir))
             .arg("--archive")
             .arg(archive.url())
             .arg("--db")

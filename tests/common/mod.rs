@@ -109,15 +109,22 @@ pub fn dump(db: &Path) -> String {
     String::from_utf8(out).expect("utf-8")
 }
 
-/// Crawls the domains listed in `domains_file` from `archive` into `db` with fast limits; panics
-/// unless it succeeds.
-pub fn crawl_domains(archive: &Archive, dir: &Path, db: &Path, domains_file: &Path) {
+/// Writes `dir/fast-crawl.toml`, a configuration with rate limits fit for a loopback archive,
+/// and gives its path.
+pub fn fast_config(dir: &Path) -> PathBuf {
     let config = dir.join("fast-crawl.toml");
     std::fs::write(
         &config,
         "[archive]\ncdx_requests_per_minute = 6000\nplayback_requests_per_second = 200.0\nretry_base_delay = 0.02\n",
     )
     .expect("write config");
+    config
+}
+
+/// Crawls the domains listed in `domains_file` from `archive` into `db` with fast limits; panics
+/// unless it succeeds.
+pub fn crawl_domains(archive: &Archive, dir: &Path, db: &Path, domains_file: &Path) {
+    let config = fast_config(dir);
     let output = crawler()
         .arg("--config")
         .arg(&config)

@@ -224,8 +224,7 @@ pub(crate) fn versions_select() -> String {
     format!(
         "WITH ranked AS (
              SELECT v.*, d.name AS domain_name, d.document_type,
-                    CASE d.document_type WHEN 'Privacy Policy' THEN 0 WHEN 'Terms of Service' THEN 1
-                         WHEN 'Trackers Policy' THEN 2 ELSE 3 END AS type_order,
+                    {type_order} AS type_order,
                     lead(v.first_seen) OVER (PARTITION BY v.domain_id ORDER BY v.seq) AS valid_until,
                     max(CASE WHEN ?3 IS NULL OR v.first_seen <= ?3 THEN v.seq END)
                         OVER (PARTITION BY v.domain_id) AS latest_seq
@@ -287,7 +286,8 @@ pub(crate) fn versions_select() -> String {
            AND (?2 IS NULL OR f.valid_until IS NULL OR f.valid_until > ?2)
            AND (NOT ?4 OR f.seq = f.latest_seq)
            AND (?5 IS NULL OR f.document_type IN (SELECT value FROM json_each(?5)))
-         ORDER BY f.domain_name, f.type_order, f.seq"
+         ORDER BY f.domain_name, f.type_order, f.seq",
+        type_order = crate::TYPE_ORDER
     )
 }
 

@@ -867,12 +867,10 @@ impl Store {
     /// Every row of `name` (one per document type crawled), in [`DocumentType`] order.
     pub fn domain_rows(&self, name: &str) -> Result<Vec<Domain>> {
         let mut statement = self.conn.prepare(&format!(
-            "SELECT {DOMAIN_COLUMNS} FROM domains WHERE name = ?1"
+            "SELECT {DOMAIN_COLUMNS} FROM domains WHERE name = ?1 ORDER BY {TYPE_ORDER}"
         ))?;
         let rows = statement.query_map([name], domain_from_row)?;
-        let mut rows: Vec<Domain> = rows.collect::<std::result::Result<_, _>>()?;
-        rows.sort_by_key(|row| row.document_type);
-        Ok(rows)
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
     }
 
     /// All rows, by name, then type.
@@ -1642,8 +1640,8 @@ pub(crate) fn inflate(sha1: &str, compressed: &[u8]) -> Result<Vec<u8>> {
 
 const DOMAIN_COLUMNS: &str = "id, name, added_at, crawl_interval_days, last_crawled_at, homepage_cursor, policy_cursor, state, last_error, document_type";
 
-/// Sorts `domains` rows (column `document_type`) in [`DocumentType`] order.
-const TYPE_ORDER: &str = "CASE document_type WHEN 'Privacy Policy' THEN 0 WHEN 'Terms of Service' THEN 1 WHEN 'Trackers Policy' THEN 2 ELSE 3 END";
+/// Sorts rows by their `document_type` column in [`DocumentType`] order.
+pub(crate) const TYPE_ORDER: &str = "CASE document_type WHEN 'Privacy Policy' THEN 0 WHEN 'Terms of Service' THEN 1 WHEN 'Trackers Policy' THEN 2 ELSE 3 END";
 
 fn domain_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Domain> {
     Ok(Domain {
