@@ -29,6 +29,7 @@ fn out_of_range_settings_are_refused_naming_the_key() {
         ("crawl", "max_fetch_attempts", "0"),
         ("crawl", "crawl_interval_days", "-3.0"),
         ("crawl", "crawl_interval_days", "nan"),
+        ("crawl", "types", "[]"),
     ];
     for (table, key, value) in cases {
         let config = dir.path().join("bad.toml");
@@ -50,4 +51,29 @@ fn out_of_range_settings_are_refused_naming_the_key() {
         );
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
+}
+
+#[test]
+fn an_empty_url_part_of_a_document_type_is_refused_naming_its_table() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = dir.path().join("bad.toml");
+    std::fs::write(
+        &config,
+        "[crawl.keywords.terms]\nlink_texts = [\"terms\"]\nurl_parts = [\"terms\", \" \"]\n",
+    )
+    .expect("write");
+    let output = crawler()
+        .arg("--config")
+        .arg(&config)
+        .arg("--archive")
+        .arg("http://127.0.0.1:9")
+        .args(["captures", "example.com", "--limit", "1"])
+        .output()
+        .expect("crawler runs");
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("[crawl.keywords.terms] url_parts"),
+        "{stderr}"
+    );
 }

@@ -124,8 +124,8 @@ impl CrawlSettings {
                 "[crawl] types = [] crawls nothing: give at least one of \"privacy\", \"terms\", \"trackers\", \"imprint\"".into(),
             ));
         }
-        for kind in &self.types {
-            let words = self.keywords.of(*kind);
+        for kind in DocumentType::ALL {
+            let words = self.keywords.of(kind);
             if words.url_parts.iter().any(|p| p.trim().is_empty()) {
                 return Err(CrawlError::InvalidSettings(format!(
                     "[crawl.keywords.{}] url_parts holds an empty string, which every URL contains: remove it",
