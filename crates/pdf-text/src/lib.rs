@@ -128,13 +128,16 @@ pub struct PdfText {
     pub pages: usize,
 }
 
-/// Whether a capture is a PDF: the content type says so or the bytes start with `%PDF-`.
+/// Whether a capture is a PDF: the bytes start with `%PDF-`, or the content type says
+/// `application/pdf` and the signature is within the first 1024 bytes (an HTML error page
+/// served as PDF is not one).
 pub fn is_pdf(bytes: &[u8], content_type: Option<&str>) -> bool {
-    content_type.is_some_and(|ct| {
+    let said = content_type.is_some_and(|ct| {
         ct.split(';')
             .next()
             .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/pdf"))
-    }) || starts_with_signature(bytes)
+    });
+    bytes.starts_with(b"%PDF-") || (said && starts_with_signature(bytes))
 }
 
 fn starts_with_signature(bytes: &[u8]) -> bool {

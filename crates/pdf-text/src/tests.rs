@@ -112,7 +112,9 @@ fn scanned_pdf_has_no_text_layer() {
 #[test]
 fn not_a_pdf() {
     assert_eq!(extract(b"<html>hi</html>").unwrap_err(), PdfError::NotPdf);
-    assert!(is_pdf(b"", Some("application/pdf; qs=0.1")));
+    assert!(is_pdf(b"\n%PDF-1.4", Some("application/pdf; qs=0.1")));
+    assert!(!is_pdf(b"<html>not found</html>", Some("application/pdf")));
+    assert!(!is_pdf(b"<p>see %PDF-1.4</p>", Some("text/html")));
     assert!(is_pdf(b"%PDF-1.7\n", Some("text/html")));
     assert!(!is_pdf(b"<html>", Some("text/html")));
 }
