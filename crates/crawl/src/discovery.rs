@@ -325,9 +325,10 @@ pub(crate) const LINK_THRESHOLD: f64 = 6.0;
 pub(crate) const URL_THRESHOLD: f64 = 6.0;
 
 fn is_asset(path: &str) -> bool {
-    const ASSETS: [&str; 16] = [
+    // `.pdf` is not one: some sites publish their policy only as a PDF (`pdf-text` reads it).
+    const ASSETS: [&str; 15] = [
         ".css", ".js", ".png", ".jpg", ".jpeg", ".gif", ".ico", ".svg", ".woff", ".woff2", ".ttf",
-        ".pdf", ".xml", ".json", ".txt", ".zip",
+        ".xml", ".json", ".txt", ".zip",
     ];
     ASSETS.iter().any(|ext| path.ends_with(ext))
 }
@@ -340,6 +341,7 @@ pub(crate) fn is_page_capture(capture: &Capture) -> bool {
         .unwrap_or(false);
     path_ok
         && (mime.contains("html")
+            || mime == "application/pdf"
             || mime == "warc/revisit"
             || mime == "unk"
             || mime == "-"

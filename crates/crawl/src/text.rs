@@ -1,5 +1,6 @@
 //! A capture's text: the one conversion of its bytes, as the store keeps it
-//! (`store::CaptureText`), with the verdict of [`crate::not_policy`] on it.
+//! (`store::CaptureText`), with the verdict of [`crate::not_policy`] on it. HTML goes through
+//! `policy_text::convert`, PDF through `pdf_text::extract`.
 
 use policy_text::document::{self, BodyTemplate};
 use store::{CaptureText, TextRecord};
@@ -39,13 +40,16 @@ pub(crate) fn convert_capture(
     url: &str,
 ) -> Result<(CaptureText, &'static str), ConvertFailure> {
     let snapshot = policy_text::snapshot_url(snapshot_base, timestamp, url);
-    let converted =
+    let converted = if pdf_text::is_pdf(body, content_type) {
+        convert_pdf(domain, body, &snapshot)?
+    } else {
         policy_text::convert(body, content_type, domain, &snapshot).map_err(|error| {
             ConvertFailure {
                 out_of_time: error.is_out_of_time(),
                 message: format!("cannot convert: {error}"),
             }
-        })?;
+        })?
+    };
     let body = converted.body();
     let text_hash = document::text_hash(body)
         .ok_or_else(|| ConvertFailure::other("no readable text".to_owned()))?;
@@ -62,4 +66,28 @@ pub(crate) fn convert_capture(
         },
     };
     Ok((text, converted.encoding))
+}
+
+/// A PDF capture's document: its text layer ([`pdf_text::extract`]) with the same header and
+/// title line as an HTML page's. A scanned PDF (no text layer) is a failure, not a version.
+fn convert_pdf(
+    domain: &str,
+    body: &[u8],
+    snapshot: &str,
+) -> Result<policy_text::PolicyDocument, ConvertFailure> {
+    let text = pdf_text::extract(body).map_err(|error| {
+        tracing::debug!(%error, snapshot, "PDF capture has no text");
+        ConvertFailure {
+            out_of_time: error.is_out_of_time(),
+            message: format!("cannot convert PDF: {error}"),
+        }
+    })?;
+    policy_text::assemble(
+        domain,
+        snapshot,
+        text.title.as_deref(),
+        &text.markdown,
+        "pdf",
+    )
+    .map_err(|error| ConvertFailure::other(format!("cannot convert PDF: {error}")))
 }

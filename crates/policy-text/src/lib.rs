@@ -124,6 +124,34 @@ pub fn convert_within(
     })
 }
 
+/// Assembles a [`PolicyDocument`] from a title and a body made by another converter (a PDF's
+/// text): the same header line (a privacy policy's, as [`convert`] writes; versions write
+/// their own type's), `# TITLE` and body as [`convert`] writes. `body_markdown` is the
+/// body without its leading blank line; `encoding` names what the bytes were read as.
+pub fn assemble(
+    domain: &str,
+    snapshot_url: &str,
+    title: Option<&str>,
+    body_markdown: &str,
+    encoding: &'static str,
+) -> Result<PolicyDocument, ConvertError> {
+    let title = title.map(document_title);
+    let markdown = document::write(
+        domain,
+        DocumentType::Privacy,
+        snapshot_url,
+        title.as_deref(),
+        &format!("\n{body_markdown}"),
+    )
+    .ok_or_else(|| ConvertError::BadSnapshotUrl(snapshot_url.to_owned()))?;
+    Ok(PolicyDocument {
+        title,
+        body_start: document::body_offset(&markdown),
+        markdown,
+        encoding,
+    })
+}
+
 /// `document.title`: ASCII whitespace collapsed to single spaces and stripped.
 fn document_title(raw: &str) -> String {
     raw.split([' ', '\t', '\n', '\u{c}', '\r'])
