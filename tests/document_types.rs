@@ -1,6 +1,8 @@
 //! Document types end to end (issue 16): one archive with a German and a French site, each
-//! with a privacy policy, terms, a cookie policy and an imprint linked from its homepage, plus
-//! an English site whose footer also links a third party's terms. `crawl --types
+//! with a privacy policy, terms, a cookie policy and an imprint linked from its homepage, an
+//! English site whose footer also links a third party's terms, and a Spanish site that
+//! publishes its privacy policy and its terms as PDFs (the terms change once), its cookie policy
+//! as a scanned PDF (no text layer: a capture note, no version) and its imprint as HTML. `crawl --types
 //! privacy,terms,trackers,imprint` stores exactly the expected versions per type, each header
 //! names its type, one candidate listing serves all four types (CDX requests per domain stay
 //! two per domain, as with privacy alone), and history, diff and the markdown export know the type.
@@ -9,6 +11,7 @@ mod common;
 
 use common::{Archive, crawler, fast_config, run_ok, text};
 use fake_wayback::{FixtureCapture, FixtureSet, Pool};
+use pdf_text::sample::{SampleLine, image_pdf, text_pdf};
 use store::{DocumentType, Store};
 
 /// A page of `words` repeated into paragraphs long enough to be a document.
@@ -37,6 +40,25 @@ fn homepage(site: &str, links: &[(&str, &str)]) -> String {
 const DE: &str = "beispiel-laden.de";
 const FR: &str = "boutique-exemple.fr";
 const EN: &str = "sample-store.com";
+const ES: &str = "tienda-ejemplo.es";
+
+/// A PDF document: a large heading line, then paragraphs of body text.
+fn pdf(title: &str, paragraphs: &[&str]) -> Vec<u8> {
+    let mut lines: Vec<SampleLine<'_>> = vec![(18.0, title), (11.0, "")];
+    for paragraph in paragraphs {
+        lines.push((11.0, paragraph));
+        lines.push((11.0, ""));
+    }
+    text_pdf(Some(title), &[&lines])
+}
+
+fn pdf_capture(url: String, timestamp: &str, body: Vec<u8>) -> FixtureCapture {
+    FixtureCapture {
+        mimetype: "application/pdf".into(),
+        headers: vec![("Content-Type".into(), "application/pdf".into())],
+        ..FixtureCapture::html(&url, timestamp, body)
+    }
+}
 
 fn archive() -> FixtureSet {
     let mut set = FixtureSet::new();
@@ -248,6 +270,69 @@ fn archive() -> FixtureSet {
             ],
         ),
     );
+
+    // The Spanish site: PDFs for its privacy policy, terms (changed in 2019) and cookie policy
+    // (a scan), HTML for its imprint.
+    let es_links = [
+        ("/docs/politica-de-privacidad.pdf", "Política de privacidad"),
+        ("/docs/condiciones-generales.pdf", "Condiciones generales"),
+        ("/docs/politica-de-cookies.pdf", "Política de cookies"),
+        ("/aviso-legal", "Aviso legal"),
+    ];
+    for ts in ["20180405000000", "20200405000000"] {
+        add(
+            &mut set,
+            format!("http://{ES}/"),
+            ts,
+            homepage(ES, &es_links),
+        );
+    }
+    set.add(pdf_capture(
+        format!("http://{ES}/docs/politica-de-privacidad.pdf"),
+        "20180410000000",
+        pdf(
+            "Política de privacidad",
+            &[
+                "Tratamos los datos personales de nuestros clientes conforme al Reglamento General de Protección de Datos.",
+                "Puede ejercer sus derechos de acceso, rectificación y supresión escribiendo a nuestra dirección.",
+            ],
+        ),
+    ));
+    for (ts, court) in [
+        ("20180410000000", "los juzgados de Madrid"),
+        ("20190610000000", "los juzgados de Barcelona"),
+    ] {
+        let jurisdiction = format!("Para cualquier controversia las partes se someten a {court}.");
+        set.add(pdf_capture(
+            format!("http://{ES}/docs/condiciones-generales.pdf"),
+            ts,
+            pdf(
+                "Condiciones generales",
+                &[
+                    "Estas condiciones generales regulan el uso de la tienda y todas las compras realizadas en ella.",
+                    &jurisdiction,
+                ],
+            ),
+        ));
+    }
+    set.add(pdf_capture(
+        format!("http://{ES}/docs/politica-de-cookies.pdf"),
+        "20180410000000",
+        image_pdf(1),
+    ));
+    add(
+        &mut set,
+        format!("http://{ES}/aviso-legal"),
+        "20180410000000",
+        page(
+            "Aviso legal | Tienda Ejemplo",
+            "Aviso legal",
+            &[
+                "Tienda Ejemplo S.L., con domicilio en Calle Mayor 1, 28013 Madrid, inscrita en el Registro Mercantil de Madrid.",
+                "Correo electrónico de contacto: hola arroba tienda-ejemplo punto es. NIF B12345678.",
+            ],
+        ),
+    );
     set
 }
 
@@ -272,6 +357,7 @@ fn crawl_all_types(
                 DE,
                 FR,
                 EN,
+                ES,
             ]),
     );
     serde_json::from_slice(&output.stdout).expect("the crawl's JSON report")
@@ -294,10 +380,10 @@ fn four_types_are_found_on_german_french_and_english_sites_with_one_listing() {
     let report = crawl_all_types(&archive, dir.path(), &db);
     assert_eq!(report["status"], "completed", "{report:#}");
     let cdx = cdx_requests(&archive);
-    assert!(cdx <= 2 * 3, "{cdx} CDX requests for 3 domains and 4 types");
+    assert!(cdx <= 2 * 4, "{cdx} CDX requests for 4 domains and 4 types");
 
     let store = Store::open_read_only(&db).expect("store");
-    let expected: [(&str, DocumentType, &[&str]); 10] = [
+    let expected: [(&str, DocumentType, &[&str]); 13] = [
         (DE, DocumentType::Privacy, &["/datenschutz"]),
         (DE, DocumentType::Terms, &["/agb", "/agb"]),
         (DE, DocumentType::Trackers, &["/cookie-richtlinie"]),
@@ -308,6 +394,20 @@ fn four_types_are_found_on_german_french_and_english_sites_with_one_listing() {
         (FR, DocumentType::Imprint, &["/mentions-legales"]),
         (EN, DocumentType::Privacy, &["/privacy-policy"]),
         (EN, DocumentType::Terms, &["/legal/terms-of-use"]),
+        (
+            ES,
+            DocumentType::Privacy,
+            &["/docs/politica-de-privacidad.pdf"],
+        ),
+        (
+            ES,
+            DocumentType::Terms,
+            &[
+                "/docs/condiciones-generales.pdf",
+                "/docs/condiciones-generales.pdf",
+            ],
+        ),
+        (ES, DocumentType::Imprint, &["/aviso-legal"]),
     ];
     for (domain, kind, paths) in expected {
         let row = store
@@ -341,6 +441,43 @@ fn four_types_are_found_on_german_french_and_english_sites_with_one_listing() {
             .unwrap_or_default();
         assert!(versions.is_empty(), "{kind}: {versions:?}");
     }
+    // The PDFs' text layers are the versions' text: title, heading and paragraphs.
+    let es_terms = store
+        .domain(ES, DocumentType::Terms)
+        .expect("query")
+        .expect("the Spanish terms");
+    let es_terms = store.versions(es_terms.id).expect("versions");
+    for (version, court) in es_terms.iter().zip(["Madrid", "Barcelona"]) {
+        assert_eq!(version.title.as_deref(), Some("Condiciones generales"));
+        assert!(
+            version.markdown.contains(
+                "\n\nEstas condiciones generales regulan el uso de la tienda y todas las compras \
+                 realizadas en ella.\n\n"
+            ),
+            "{}",
+            version.markdown
+        );
+        assert!(
+            version
+                .markdown
+                .contains(&format!("se someten a los juzgados de {court}.")),
+            "{}",
+            version.markdown
+        );
+    }
+    // The scanned cookie policy is no version, and its capture says why.
+    let es_cookies = store
+        .domain(ES, DocumentType::Trackers)
+        .expect("query")
+        .map(|row| store.versions(row.id).expect("versions"))
+        .unwrap_or_default();
+    assert!(es_cookies.is_empty(), "{es_cookies:?}");
+    let dump = common::dump(&db);
+    assert!(
+        dump.lines()
+            .any(|line| line.contains("politica-de-cookies.pdf") && line.contains("no text layer")),
+        "no capture note about the scanned PDF:\n{dump}"
+    );
     // The German terms changed once: the diff shows the new court.
     let diff = run_ok(
         crawler()
@@ -417,8 +554,8 @@ fn four_types_are_found_on_german_french_and_english_sites_with_one_listing() {
     ]));
     assert_eq!(
         text(&only_terms.stdout).lines().count(),
-        4,
-        "two German, one French, one English"
+        6,
+        "two German, one French, one English, two Spanish"
     );
 
     // A second run lists from the shared cursors: nothing new, and again one listing serves
@@ -427,5 +564,5 @@ fn four_types_are_found_on_german_french_and_english_sites_with_one_listing() {
     let again = crawl_all_types(&archive, dir.path(), &db);
     assert_eq!(again["counts"]["versions_new"], 0, "{again:#}");
     let cdx = cdx_requests(&archive);
-    assert!(cdx <= 2 * 3, "{cdx} CDX requests on the incremental run");
+    assert!(cdx <= 2 * 4, "{cdx} CDX requests on the incremental run");
 }
