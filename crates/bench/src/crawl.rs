@@ -190,11 +190,20 @@ fn crawl_served(
         } else {
             run.write(out, strategy, &expected, options.domains)?;
             if let Some(truth) = &truth {
-                truth.write(out, strategy, &run, options.domains)?;
+                truth.write(out, strategy, &run, options.domains, others(&expected))?;
             }
         }
     }
     Ok(())
+}
+
+/// The versions expected of the types crawled other than privacy (the truth holds privacy's).
+fn others(expected: &BTreeMap<DocumentType, usize>) -> usize {
+    expected
+        .iter()
+        .filter(|(kind, _)| **kind != DocumentType::Privacy)
+        .map(|(_, n)| n)
+        .sum()
 }
 
 fn slugs(types: &[DocumentType]) -> Vec<&'static str> {
@@ -428,7 +437,8 @@ pub struct StrategyRow {
     /// The change-point search's resolution in seconds (`None` for the others).
     pub resolution_seconds: Option<u64>,
     /// Playback requests over the generator's true versions (stored versions on the uniform
-    /// profile, which has no truth).
+    /// profile, which has no truth), the other types' expected versions included when they
+    /// are crawled.
     pub playback_per_true_version: f64,
     /// CDX requests over domains.
     pub cdx_per_domain: f64,
@@ -471,7 +481,9 @@ impl StrategyRow {
         let domains = options.domains;
         let c = &run.report.counts;
         let share = |part: usize, whole: usize| part as f64 / whole.max(1) as f64;
-        let versions = truth.map_or(c.versions_new as usize, |t| t.true_versions);
+        let versions = truth.map_or(c.versions_new as usize, |t| {
+            t.true_versions + others(expected)
+        });
         StrategyRow {
             strategy: strategy.name(),
             resolution_seconds: match strategy {
@@ -621,6 +633,7 @@ impl TruthFigures {
         strategy: crawl::Strategy,
         run: &CrawlRun,
         domains: usize,
+        other_versions: usize,
     ) -> Result<(), BenchError> {
         let share = |part: usize, whole: usize| 100.0 * part as f64 / whole.max(1) as f64;
         let c = &run.report.counts;
@@ -649,8 +662,13 @@ impl TruthFigures {
         )?;
         writeln!(
             out,
-            "  playback requests per true version: {:.2}; CDX requests per domain: {:.2}; wall over bound {:.3}; peak memory {:.1} MB",
-            c.playback_requests as f64 / self.true_versions.max(1) as f64,
+            "  playback requests per true version{}: {:.2}; CDX requests per domain: {:.2}; wall over bound {:.3}; peak memory {:.1} MB",
+            if other_versions > 0 {
+                format!(" (with the {other_versions} of the other types)")
+            } else {
+                String::new()
+            },
+            c.playback_requests as f64 / (self.true_versions + other_versions).max(1) as f64,
             c.cdx_requests as f64 / domains.max(1) as f64,
             run.wall_over_bound(),
             run.peak_rss_mb()
