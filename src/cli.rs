@@ -237,9 +237,20 @@ pub struct BenchCrawlArgs {
     /// The change-point search's resolution (a number and a unit, s, m, h, d or w; default 365d).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub resolution: Option<u64>,
+    /// The document types crawled (privacy, terms, trackers, imprint; comma-separated, as
+    /// `crawl --types`): any type but privacy also gives the generated sites terms of
+    /// service, cookie policies and imprints, and versions are reported per type.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "TYPES",
+        default_value = "privacy"
+    )]
+    pub types: Vec<DocumentType>,
     /// One JSON object per line and strategy (strategy, playback_per_true_version,
-    /// cdx_per_domain, versions_found_share, exact_first_capture_share,
-    /// long_versions_found_share, wall_over_bound, peak_rss_mb...) instead of the report.
+    /// cdx_per_domain, cdx_requests, playback_requests, versions_by_type,
+    /// versions_found_share, exact_first_capture_share, long_versions_found_share,
+    /// wall_over_bound, peak_rss_mb...) instead of the report.
     #[arg(long)]
     pub json: bool,
     /// Write the generated archive here (kept) instead of a temporary folder.

@@ -884,3 +884,17 @@ fn a_store_of_another_schema_is_named_as_such() {
         stderr(&output)
     );
 }
+
+#[test]
+fn bench_crawl_types_are_read_as_crawl_reads_them() {
+    let output = crawler(&["bench", "crawl", "--types", "privacy,cookies"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(
+        message.contains("\"cookies\" is not a document type"),
+        "{message}"
+    );
+    let help = stdout(&crawler(&["bench", "crawl", "--help"]));
+    assert!(help.contains("--types <TYPES>"), "{help}");
+    assert!(help.contains("[default: privacy]"), "{help}");
+}

@@ -65,9 +65,16 @@ fn crawl_options(args: BenchCrawlArgs) -> Result<bench::CrawlOptions, bench::Ben
         profile,
         strategies,
         resolution,
+        types,
         json,
         keep,
     } = args;
+    let mut kinds = Vec::new();
+    for kind in types {
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
     if resolution == Some(0) {
         return Err(bench::BenchError::Usage(
             "--resolution must be longer than 0s".into(),
@@ -89,6 +96,7 @@ fn crawl_options(args: BenchCrawlArgs) -> Result<bench::CrawlOptions, bench::Ben
                 StrategyArg::Princeton => crawl::Strategy::Princeton,
             })
             .collect(),
+        types: kinds,
         json,
         keep,
         fake_wayback: None,

@@ -1,6 +1,9 @@
 //! `crawler bench crawl`: the crawl's cost in archive requests, its wall time against the lower
 //! bound the rate limits set, and its memory, on a generated archive served by `fake-wayback`
-//! in its own process (so the archive's memory is not counted as ours).
+//! in its own process (so the archive's memory is not counted as ours). With other document
+//! types than privacy (`types`), the generated sites also have terms, cookie policies and
+//! imprints, and the crawl follows them: the figures count every type, the versions also per
+//! type; the truth comparison (realistic profile) reads privacy-policy rows only.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
@@ -9,7 +12,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use synthetic_archive::{Profile, TrueVersion};
+use store::DocumentType;
+use synthetic_archive::{ArchiveOptions, GeneratedArchive, Profile, TrueVersion};
 
 use crate::{BenchError, CpuTime, current_rss_kib, peak_rss_kib};
 
@@ -28,6 +32,9 @@ pub struct CrawlOptions {
     /// The strategies crawled, one after the other, each into its own store, on the same
     /// archive.
     pub strategies: Vec<crawl::Strategy>,
+    /// The document types crawled (privacy alone by default): any other type turns on the
+    /// generator's other documents ([`ArchiveOptions::other_documents`]).
+    pub types: Vec<DocumentType>,
     /// One JSON object per line and strategy instead of the report.
     pub json: bool,
     /// Write the generated archive here (kept) instead of a temporary folder.
@@ -58,17 +65,24 @@ pub fn crawl(
     if options.strategies.is_empty() {
         return Err(BenchError::Usage("--strategies names none".into()));
     }
+    if options.types.is_empty() {
+        return Err(BenchError::Usage("--types names none".into()));
+    }
     let work = tempfile::tempdir().map_err(BenchError::io("cannot create a temporary folder"))?;
     let fixtures = options
         .keep
         .clone()
         .unwrap_or_else(|| work.path().join("archive"));
     let generating = Instant::now();
-    let generated = synthetic_archive::write_archive_with(
+    let archive_options = ArchiveOptions {
+        profile: options.profile,
+        other_documents: options.types.iter().any(|&t| t != DocumentType::Privacy),
+    };
+    let generated = synthetic_archive::write_archive_with_options(
         &fixtures,
         options.domains,
         options.seed,
-        options.profile,
+        archive_options,
     )
     .map_err(BenchError::io(format!(
         "cannot write the generated archive to {}",
@@ -96,13 +110,42 @@ pub fn crawl(
             generating.elapsed().as_secs_f64()
         )?,
     }
+    if !generated.domains_by_type.is_empty() {
+        let described: Vec<String> = generated
+            .domains_by_type
+            .iter()
+            .map(|(kind, domains)| {
+                format!(
+                    "{} on {domains} domains ({} versions expected)",
+                    kind.slug(),
+                    generated.expected_versions_of(*kind)
+                )
+            })
+            .collect();
+        writeln!(progress, "other documents: {}", described.join(", "))?;
+    }
     let binary = match &options.fake_wayback {
         Some(binary) => binary.clone(),
         None => beside_current_exe("fake-wayback")?,
     };
     let mut server = FakeArchive::start(&binary, &fixtures)?;
+    let done = crawl_served(options, &generated, &server.url, work.path(), out, progress);
+    server.stop();
+    done
+}
+
+/// The crawls of [`crawl`] on the generated archive served at `base_url`, their stores in
+/// `work`.
+fn crawl_served(
+    options: &CrawlOptions,
+    generated: &GeneratedArchive,
+    base_url: &str,
+    work: &Path,
+    out: &mut dyn Write,
+    progress: &mut dyn Write,
+) -> Result<(), BenchError> {
     let archive = wayback::ArchiveConfig {
-        base_url: server.url.clone(),
+        base_url: base_url.to_owned(),
         cdx_requests_per_minute: (24.0 * options.scale).round() as u32,
         playback_requests_per_second: options.scale,
         contact: "bench@localhost".into(),
@@ -111,19 +154,27 @@ pub fn crawl(
     if !options.json {
         writeln!(
             out,
-            "bench crawl: {} domains, {} captures in the archive, scale x{} (CDX {}/min, playback {}/s)",
+            "bench crawl: {} domains, {} captures in the archive, scale x{} (CDX {}/min, playback {}/s), types {}",
             options.domains,
             generated.captures,
             options.scale,
             archive.cdx_requests_per_minute,
-            archive.playback_requests_per_second
+            archive.playback_requests_per_second,
+            slugs(&options.types).join(",")
         )?;
     }
+    let expected: BTreeMap<DocumentType, usize> = options
+        .types
+        .iter()
+        .map(|&kind| (kind, generated.expected_versions_of(kind)))
+        .collect();
     for (index, &strategy) in options.strategies.iter().enumerate() {
         writeln!(progress, "crawling with strategy {}", describe(strategy))?;
-        let db = work.path().join(format!("bench-{index}.sqlite"));
+        let db = work.join(format!("bench-{index}.sqlite"));
         let run = crawl_once(options, &archive, strategy, &generated.domains, &db)?;
-        let truth = if options.profile == Profile::Realistic {
+        let truth = if options.profile == Profile::Realistic
+            && options.types.contains(&DocumentType::Privacy)
+        {
             let store = store::Store::open_read_only(&db)?;
             Some(TruthFigures::of(
                 &generated.truth,
@@ -134,17 +185,29 @@ pub fn crawl(
             None
         };
         if options.json {
-            let row = StrategyRow::of(strategy, &run, truth.as_ref(), options.domains);
+            let row = StrategyRow::of(strategy, &run, truth.as_ref(), options, &expected);
             writeln!(out, "{}", serde_json::to_string(&row)?)?;
         } else {
-            run.write(out, strategy, generated.expected_versions, options.domains)?;
+            run.write(out, strategy, &expected, options.domains)?;
             if let Some(truth) = &truth {
-                truth.write(out, strategy, &run, options.domains)?;
+                truth.write(out, strategy, &run, options.domains, others(&expected))?;
             }
         }
     }
-    server.stop();
     Ok(())
+}
+
+/// The versions expected of the types crawled other than privacy (the truth holds privacy's).
+fn others(expected: &BTreeMap<DocumentType, usize>) -> usize {
+    expected
+        .iter()
+        .filter(|(kind, _)| **kind != DocumentType::Privacy)
+        .map(|(_, n)| n)
+        .sum()
+}
+
+fn slugs(types: &[DocumentType]) -> Vec<&'static str> {
+    types.iter().map(|t| t.slug()).collect()
 }
 
 /// A strategy as the report names it.
@@ -184,6 +247,8 @@ struct CrawlRun {
     /// Resident memory sampled while the crawl ran, by quarter of the domains done (KiB).
     rss_by_quarter: BTreeMap<u64, u64>,
     playback_rate: f64,
+    /// Versions stored, per document type crawled (0 for a type that found none).
+    versions_by_type: BTreeMap<DocumentType, u64>,
 }
 
 impl CrawlRun {
@@ -200,7 +265,7 @@ impl CrawlRun {
         &self,
         out: &mut dyn Write,
         strategy: crawl::Strategy,
-        expected_versions: usize,
+        expected: &BTreeMap<DocumentType, usize>,
         domains: usize,
     ) -> Result<(), BenchError> {
         let c = &self.report.counts;
@@ -209,8 +274,24 @@ impl CrawlRun {
         writeln!(
             out,
             "versions: {} stored ({} expected by the generator); run {:?}, {} errors",
-            c.versions_new, expected_versions, self.report.status, c.errors
+            c.versions_new,
+            expected.values().sum::<usize>(),
+            self.report.status,
+            c.errors
         )?;
+        if expected.len() > 1 || !expected.contains_key(&DocumentType::Privacy) {
+            let by_type: Vec<String> = expected
+                .iter()
+                .map(|(kind, expected)| {
+                    format!(
+                        "{} {} ({expected} expected)",
+                        kind.slug(),
+                        self.versions_by_type.get(kind).copied().unwrap_or(0)
+                    )
+                })
+                .collect();
+            writeln!(out, "  by type: {}", by_type.join(", "))?;
+        }
         writeln!(
             out,
             "CDX requests: {} = {:.2} per domain (target <= 3)",
@@ -285,7 +366,10 @@ fn crawl_once(
 ) -> Result<CrawlRun, BenchError> {
     let client = wayback::WaybackClient::new(archive.clone())?;
     let store = store::Store::open(db)?;
-    let settings = crawl::CrawlSettings::with_strategy(strategy);
+    let settings = crawl::CrawlSettings {
+        types: options.types.clone(),
+        ..crawl::CrawlSettings::with_strategy(strategy)
+    };
     let crawler = crawl::Crawler::new(client, store, settings);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -322,6 +406,11 @@ fn crawl_once(
         });
     let conversions = crawler.live_counts().conversions.load(Ordering::Relaxed);
     drop(crawler);
+    let mut versions_by_type: BTreeMap<DocumentType, u64> =
+        options.types.iter().map(|&kind| (kind, 0)).collect();
+    for outcome in &report.domains {
+        *versions_by_type.entry(outcome.document_type).or_insert(0) += outcome.versions_total;
+    }
     let c = &report.counts;
     let cdx_rate = f64::from(archive.cdx_requests_per_minute) / 60.0;
     let playback_rate = archive.playback_requests_per_second;
@@ -336,6 +425,7 @@ fn crawl_once(
         cpu,
         rss_by_quarter,
         playback_rate,
+        versions_by_type,
     })
 }
 
@@ -347,10 +437,23 @@ pub struct StrategyRow {
     /// The change-point search's resolution in seconds (`None` for the others).
     pub resolution_seconds: Option<u64>,
     /// Playback requests over the generator's true versions (stored versions on the uniform
-    /// profile, which has no truth).
+    /// profile, which has no truth), the other types' expected versions included when they
+    /// are crawled.
     pub playback_per_true_version: f64,
     /// CDX requests over domains.
     pub cdx_per_domain: f64,
+    /// CDX requests sent.
+    pub cdx_requests: u64,
+    /// Playback requests sent.
+    pub playback_requests: u64,
+    /// Playback requests over the versions stored (every type).
+    pub playback_per_stored_version: f64,
+    /// The document types crawled (short names).
+    pub types: Vec<&'static str>,
+    /// Versions stored per type crawled (short names).
+    pub versions_by_type: BTreeMap<&'static str, u64>,
+    /// Versions the generator expects per type crawled.
+    pub expected_versions_by_type: BTreeMap<&'static str, usize>,
     /// True versions found (`None`: no truth).
     pub versions_found_share: Option<f64>,
     /// True versions found with their exact first capture.
@@ -372,11 +475,15 @@ impl StrategyRow {
         strategy: crawl::Strategy,
         run: &CrawlRun,
         truth: Option<&TruthFigures>,
-        domains: usize,
+        options: &CrawlOptions,
+        expected: &BTreeMap<DocumentType, usize>,
     ) -> StrategyRow {
+        let domains = options.domains;
         let c = &run.report.counts;
         let share = |part: usize, whole: usize| part as f64 / whole.max(1) as f64;
-        let versions = truth.map_or(c.versions_new as usize, |t| t.true_versions);
+        let versions = truth.map_or(c.versions_new as usize, |t| {
+            t.true_versions + others(expected)
+        });
         StrategyRow {
             strategy: strategy.name(),
             resolution_seconds: match strategy {
@@ -385,6 +492,16 @@ impl StrategyRow {
             },
             playback_per_true_version: c.playback_requests as f64 / versions.max(1) as f64,
             cdx_per_domain: c.cdx_requests as f64 / domains.max(1) as f64,
+            cdx_requests: c.cdx_requests,
+            playback_requests: c.playback_requests,
+            playback_per_stored_version: c.playback_requests as f64 / c.versions_new.max(1) as f64,
+            types: slugs(&options.types),
+            versions_by_type: run
+                .versions_by_type
+                .iter()
+                .map(|(kind, n)| (kind.slug(), *n))
+                .collect(),
+            expected_versions_by_type: expected.iter().map(|(kind, n)| (kind.slug(), *n)).collect(),
             versions_found_share: truth.map(|t| share(t.found, t.true_versions)),
             exact_first_capture_share: truth.map(|t| share(t.exact, t.true_versions)),
             long_versions_found_share: truth.map(|t| share(t.long_found, t.long)),
@@ -400,10 +517,14 @@ impl StrategyRow {
 /// hash.
 type StoredVersion = (String, String, String, String);
 
-/// Every stored version, through `Store::domains` and `Store::versions`.
+/// Every stored privacy-policy version (the generator's truth is privacy-only), through
+/// `Store::domains` (one row per domain and type) and `Store::versions`.
 fn stored_versions(store: &store::Store) -> Result<Vec<StoredVersion>, BenchError> {
     let mut all = Vec::new();
     for domain in store.domains()? {
+        if domain.document_type != DocumentType::Privacy {
+            continue;
+        }
         for version in store.versions(domain.id)? {
             all.push((
                 domain.name.clone(),
@@ -512,6 +633,7 @@ impl TruthFigures {
         strategy: crawl::Strategy,
         run: &CrawlRun,
         domains: usize,
+        other_versions: usize,
     ) -> Result<(), BenchError> {
         let share = |part: usize, whole: usize| 100.0 * part as f64 / whole.max(1) as f64;
         let c = &run.report.counts;
@@ -540,8 +662,13 @@ impl TruthFigures {
         )?;
         writeln!(
             out,
-            "  playback requests per true version: {:.2}; CDX requests per domain: {:.2}; wall over bound {:.3}; peak memory {:.1} MB",
-            c.playback_requests as f64 / self.true_versions.max(1) as f64,
+            "  playback requests per true version{}: {:.2}; CDX requests per domain: {:.2}; wall over bound {:.3}; peak memory {:.1} MB",
+            if other_versions > 0 {
+                format!(" (with the {other_versions} of the other types)")
+            } else {
+                String::new()
+            },
+            c.playback_requests as f64 / (self.true_versions + other_versions).max(1) as f64,
             c.cdx_requests as f64 / domains.max(1) as f64,
             run.wall_over_bound(),
             run.peak_rss_mb()
@@ -629,6 +756,7 @@ mod tests {
             seed: 1,
             profile: Profile::Uniform,
             strategies: vec![crawl::Strategy::DEFAULT],
+            types: vec![DocumentType::Privacy],
             json: false,
             keep: None,
             fake_wayback: Some(PathBuf::from("/nonexistent/fake-wayback")),
@@ -704,6 +832,85 @@ mod tests {
         );
         assert_eq!((figures.found, figures.exact), (3, 3));
         assert_eq!(figures.hash_disagreements, 2);
+    }
+
+    /// Four types on a tiny generated archive, served in this process: every type has
+    /// versions stored, as many as the generator expects, and the row says what was crawled.
+    #[test]
+    fn the_bench_with_four_types_stores_versions_of_every_type() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let fixtures = dir.path().join("archive");
+        let archive_options = ArchiveOptions {
+            profile: Profile::Uniform,
+            other_documents: true,
+        };
+        let generated =
+            synthetic_archive::write_archive_with_options(&fixtures, 6, 3, archive_options)
+                .expect("written");
+        for kind in &DocumentType::ALL[1..] {
+            assert!(generated.expected_versions_of(*kind) > 0, "{kind:?}");
+        }
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let set = fake_wayback::FixtureSet::load(&fixtures).expect("fixtures");
+        let server = runtime
+            .block_on(fake_wayback::FakeWayback::start(set))
+            .expect("server");
+        let options = CrawlOptions {
+            domains: 6,
+            scale: 500.0,
+            seed: 3,
+            types: DocumentType::ALL.to_vec(),
+            json: true,
+            ..options()
+        };
+        let mut out = Vec::new();
+        crawl_served(
+            &options,
+            &generated,
+            &server.base_url(),
+            dir.path(),
+            &mut out,
+            &mut Vec::new(),
+        )
+        .expect("crawled");
+        let requests = server.requests();
+        runtime.block_on(server.shutdown());
+        let out = String::from_utf8(out).expect("UTF-8");
+        let row: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON row");
+        assert_eq!(
+            row["types"],
+            serde_json::json!(["privacy", "terms", "trackers", "imprint"])
+        );
+        for kind in DocumentType::ALL {
+            let stored = row["versions_by_type"][kind.slug()]
+                .as_u64()
+                .expect("a count");
+            let expected = generated.expected_versions_of(kind) as u64;
+            assert!(stored > 0, "{kind:?}: {out}");
+            assert_eq!(stored, expected, "{kind:?}: {out}");
+            assert_eq!(row["expected_versions_by_type"][kind.slug()], expected);
+        }
+        let total: u64 = DocumentType::ALL
+            .iter()
+            .map(|k| row["versions_by_type"][k.slug()].as_u64().unwrap_or(0))
+            .sum();
+        assert_eq!(row["versions_stored"].as_u64(), Some(total));
+        // The row's request counts are the archive's own log.
+        let cdx = requests
+            .iter()
+            .filter(|r| r.pool == fake_wayback::Pool::Cdx)
+            .count();
+        assert_eq!(row["cdx_requests"].as_u64(), Some(cdx as u64));
+        let playback = requests
+            .iter()
+            .filter(|r| r.pool == fake_wayback::Pool::Playback)
+            .count();
+        assert_eq!(row["playback_requests"].as_u64(), Some(playback as u64));
+        assert_eq!(row["cdx_per_domain"].as_f64(), Some(cdx as f64 / 6.0));
     }
 
     #[test]

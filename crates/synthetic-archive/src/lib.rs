@@ -4,18 +4,26 @@
 //! [`Profile::Uniform`], the gentle generator the soak and rebuild tests pin, and
 //! [`Profile::Realistic`], heavy-tailed like real archives, which also writes every true text
 //! version with its exact first capture (`truth.jsonl`, [`GeneratedArchive::truth`]).
+//! Opt-in ([`ArchiveOptions::other_documents`]), either profile's sites also have terms of
+//! service, a cookie policy and an imprint (some German) linked from the homepage footer;
+//! without it the output is byte for byte the privacy-only archive. The truth stays
+//! privacy-only; the other documents' expected versions are counted per type
+//! ([`GeneratedArchive::expected_by_type`]).
 //!
 //! Not for: serving anything (that is `fake-wayback`), converting pages (that is `policy-text`),
 //! or real data (the corpus fixtures are).
 
 #![forbid(unsafe_code)]
 
+mod documents;
 mod realistic;
 mod time;
 mod uniform;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
+pub use document_type::DocumentType;
 pub use realistic::PolicyCount;
 
 /// Which generator writes the archive.
@@ -61,6 +69,17 @@ impl std::str::FromStr for Profile {
     }
 }
 
+/// How an archive is generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ArchiveOptions {
+    /// Which generator writes it.
+    pub profile: Profile,
+    /// Also write terms of service (on about 80% of the domains), a cookie policy (50%) and an
+    /// imprint (40%), a third of those sites German (`/agb`, `/impressum`), each with a few
+    /// texts over time, linked from the homepage footer. Off (the default), no byte changes.
+    pub other_documents: bool,
+}
+
 /// What the generator made.
 #[derive(Debug, Clone)]
 pub struct GeneratedArchive {
@@ -74,6 +93,11 @@ pub struct GeneratedArchive {
     pub policy_captures: Option<PolicyCount>,
     /// Policy versions a perfect crawl finds (texts in time order, adjacent repeats merged).
     pub expected_versions: usize,
+    /// For each other document type written ([`ArchiveOptions::other_documents`]), the
+    /// versions a perfect crawl finds (empty when the option is off).
+    pub expected_by_type: BTreeMap<DocumentType, usize>,
+    /// For each other document type written, the domains that have it.
+    pub domains_by_type: BTreeMap<DocumentType, usize>,
     /// Every true text version, domain by domain in time order (the realistic profile only;
     /// also `truth.jsonl`, one JSON object a line).
     pub truth: Vec<TrueVersion>,
@@ -160,9 +184,39 @@ pub fn write_archive_with(
     seed: u64,
     profile: Profile,
 ) -> std::io::Result<GeneratedArchive> {
-    match profile {
-        Profile::Uniform => uniform::write(dir, count, seed),
-        Profile::Realistic => realistic::write(dir, count, seed),
+    write_archive_with_options(
+        dir,
+        count,
+        seed,
+        ArchiveOptions {
+            profile,
+            other_documents: false,
+        },
+    )
+}
+
+/// Writes an archive of `count` domains as `options` say, reproducible by `seed`.
+pub fn write_archive_with_options(
+    dir: &Path,
+    count: usize,
+    seed: u64,
+    options: ArchiveOptions,
+) -> std::io::Result<GeneratedArchive> {
+    let others = options.other_documents;
+    match options.profile {
+        Profile::Uniform => uniform::write(dir, count, seed, others),
+        Profile::Realistic => realistic::write(dir, count, seed, others),
+    }
+}
+
+impl GeneratedArchive {
+    /// Versions of `kind` a perfect crawl finds: [`GeneratedArchive::expected_versions`] for
+    /// privacy, [`GeneratedArchive::expected_by_type`] for the others (0 when not written).
+    pub fn expected_versions_of(&self, kind: DocumentType) -> usize {
+        match kind {
+            DocumentType::Privacy => self.expected_versions,
+            other => self.expected_by_type.get(&other).copied().unwrap_or(0),
+        }
     }
 }
 
@@ -257,5 +311,185 @@ mod tests {
         );
         assert_eq!(folder_hash(dir.path()), 0x63fa_84a5_3d90_afb6);
         assert!(generated.truth.is_empty() && generated.policy_captures.is_none());
+    }
+
+    /// The `[[capture]]` blocks of a written `captures.toml`, as text.
+    fn capture_blocks(dir: &Path) -> Vec<String> {
+        let index = std::fs::read_to_string(dir.join("captures.toml")).expect("index");
+        index
+            .split("[[capture]]\n")
+            .skip(1)
+            .map(str::to_owned)
+            .collect()
+    }
+
+    fn field<'a>(block: &'a str, name: &str) -> Option<&'a str> {
+        block.lines().find_map(|line| {
+            line.strip_prefix(name)?
+                .strip_prefix(" = \"")?
+                .strip_suffix('"')
+        })
+    }
+
+    /// The other documents only add: every capture of the archive without them is still
+    /// there, every body file too with the same bytes, but for the homepages, which only gain
+    /// their footer links; off, the options write the default bytes.
+    #[test]
+    fn other_documents_add_captures_and_footer_links_and_change_nothing_else() {
+        for profile in [Profile::Uniform, Profile::Realistic] {
+            let (plain, with, off) = (
+                tempfile::tempdir().expect("a"),
+                tempfile::tempdir().expect("b"),
+                tempfile::tempdir().expect("c"),
+            );
+            let options = |other_documents| ArchiveOptions {
+                profile,
+                other_documents,
+            };
+            let a = write_archive_with(plain.path(), 30, 5, profile).expect("plain");
+            let b = write_archive_with_options(with.path(), 30, 5, options(true)).expect("with");
+            write_archive_with_options(off.path(), 30, 5, options(false)).expect("off");
+            assert_eq!(
+                folder_hash(plain.path()),
+                folder_hash(off.path()),
+                "{profile}"
+            );
+            assert!(a.expected_by_type.is_empty() && a.domains_by_type.is_empty());
+            assert_eq!(a.expected_versions, b.expected_versions);
+            assert_eq!(a.truth, b.truth);
+
+            let old = capture_blocks(plain.path());
+            let new = capture_blocks(with.path());
+            let added: Vec<&String> = new.iter().filter(|b| !old.contains(b)).collect();
+            assert!(old.iter().all(|block| new.contains(block)), "{profile}");
+            assert_eq!(b.captures - a.captures, added.len());
+            assert_eq!(new.len(), old.len() + added.len());
+            let paths = [
+                "/terms-of-service",
+                "/agb",
+                "/cookie-policy",
+                "/cookie-richtlinie",
+                "/imprint",
+                "/legal-notice",
+                "/impressum",
+            ];
+            for block in &added {
+                let url = field(block, "url").expect("url");
+                assert!(paths.iter().any(|p| url.ends_with(p)), "{url}");
+            }
+            for path in paths {
+                assert!(
+                    added
+                        .iter()
+                        .any(|b| field(b, "url").is_some_and(|u| u.ends_with(path))),
+                    "{profile}: no {path}"
+                );
+            }
+
+            for entry in std::fs::read_dir(plain.path().join("bodies")).expect("bodies") {
+                let name = entry.expect("entry").file_name();
+                let before = std::fs::read_to_string(plain.path().join("bodies").join(&name))
+                    .expect("plain body");
+                let after = std::fs::read_to_string(with.path().join("bodies").join(&name))
+                    .expect("the same body with other documents");
+                if !name.to_string_lossy().contains("-home-") {
+                    assert_eq!(before, after, "{name:?}");
+                    continue;
+                }
+                // A homepage gains its footer links and nothing else.
+                let at = before.find("</div></body>").expect("the footer's end");
+                assert_eq!(&after[..at], &before[..at]);
+                assert!(after.ends_with(&before[at..]));
+                let links = &after[at..after.len() - (before.len() - at)];
+                assert!(
+                    links.is_empty() || links.starts_with(" | <a href=\"/"),
+                    "{links}"
+                );
+            }
+        }
+    }
+
+    /// Each document's captures read back: the homepage links it, and its texts, read through
+    /// the converter, are as many versions as the generator expects (template changes keep
+    /// the text, changes change it).
+    #[test]
+    fn the_other_documents_hold_the_versions_expected() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let options = ArchiveOptions {
+            profile: Profile::Uniform,
+            other_documents: true,
+        };
+        let archive = write_archive_with_options(dir.path(), 24, 9, options).expect("written");
+        let blocks = capture_blocks(dir.path());
+        let kinds: [(DocumentType, &[&str]); 3] = [
+            (DocumentType::Terms, &["/terms-of-service", "/agb"]),
+            (
+                DocumentType::Trackers,
+                &["/cookie-policy", "/cookie-richtlinie"],
+            ),
+            (
+                DocumentType::Imprint,
+                &["/imprint", "/legal-notice", "/impressum"],
+            ),
+        ];
+        let mut digests_repeated = 0;
+        for (kind, paths) in kinds {
+            let (mut versions, mut domains) = (0, 0);
+            for domain in &archive.domains {
+                // Captures of this kind on this domain, in time order.
+                let mut rows: Vec<(&str, &str, &str)> = blocks
+                    .iter()
+                    .filter_map(|b| {
+                        let url = field(b, "url")?;
+                        let path = url.strip_prefix(&format!("http://www.{domain}"))?;
+                        if !paths.contains(&path) {
+                            return None;
+                        }
+                        Some((field(b, "timestamp")?, url, field(b, "body")?))
+                    })
+                    .collect();
+                if rows.is_empty() {
+                    continue;
+                }
+                domains += 1;
+                rows.sort();
+                let home = blocks
+                    .iter()
+                    .find(|b| field(b, "url") == Some(&format!("http://www.{domain}/")))
+                    .and_then(|b| field(b, "body"))
+                    .expect("a homepage");
+                let home = std::fs::read_to_string(dir.path().join(home)).expect("homepage");
+                let path = &rows[0].1[format!("http://www.{domain}").len()..];
+                assert!(
+                    home.contains(&format!("<a href=\"{path}\">")),
+                    "{domain} {path}"
+                );
+                let mut last: Option<String> = None;
+                for (k, (timestamp, url, body)) in rows.iter().enumerate() {
+                    digests_repeated += usize::from(k > 0 && rows[k - 1].2 == *body);
+                    let bytes = std::fs::read(dir.path().join(body)).expect("body");
+                    let snapshot =
+                        policy_text::snapshot_url("https://web.archive.org", timestamp, url);
+                    let document =
+                        policy_text::convert(&bytes, Some("text/html"), domain, &snapshot)
+                            .expect("converts");
+                    assert!(document.body().len() > 500, "{url}: {}", document.body());
+                    let hash = policy_text::document::text_hash(document.body()).expect("text");
+                    if last.as_ref() != Some(&hash) {
+                        versions += 1;
+                        last = Some(hash);
+                    }
+                }
+            }
+            assert!(domains > 0, "{kind:?}");
+            assert_eq!(
+                archive.domains_by_type.get(&kind),
+                Some(&domains),
+                "{kind:?}"
+            );
+            assert_eq!(archive.expected_versions_of(kind), versions, "{kind:?}");
+            assert!(versions > domains, "{kind:?}: some documents change");
+        }
+        assert!(digests_repeated > 0, "exact re-captures");
     }
 }

@@ -22,11 +22,11 @@
 //! A digest is one body file (`bodies/DOMAIN-pN.html`, shared by its re-captures): the folder
 //! holds as many policy files as the archive has distinct policy digests.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::{GeneratedArchive, Profile, Rng, TrueVersion, WORDS, time};
+use crate::{GeneratedArchive, Profile, Rng, TrueVersion, WORDS, documents, time};
 
 /// Policy page captures of a realistic archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -367,7 +367,7 @@ fn texts(seed: u64, plan: &DomainPlan) -> Vec<Vec<String>> {
     all
 }
 
-fn fnv(text: &str) -> u64 {
+pub(crate) fn fnv(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })
@@ -417,15 +417,23 @@ fn policy_page(domain: &str, content: &str, layout: usize, token: u64, served: i
     )
 }
 
-fn homepage(domain: &str, layout: usize, moved: bool) -> String {
+/// `footer` follows the copyright (empty: the homepage as it always was).
+fn homepage(domain: &str, layout: usize, moved: bool, footer: &str) -> String {
     format!(
-        "<!DOCTYPE html><html><head><title>{domain}</title></head><body><div id=\"nav\"><ul><li><a href=\"/\">Home</a></li><li><a href=\"/about\">About</a></li><li><a href=\"{}\">Privacy Policy</a></li></ul></div><div id=\"main\"><h1>Welcome to {domain}</h1><p>Layout {layout}. Our products and services for you.</p></div><div id=\"footer\">&copy; {domain}</div></body></html>\n",
+        "<!DOCTYPE html><html><head><title>{domain}</title></head><body><div id=\"nav\"><ul><li><a href=\"/\">Home</a></li><li><a href=\"/about\">About</a></li><li><a href=\"{}\">Privacy Policy</a></li></ul></div><div id=\"main\"><h1>Welcome to {domain}</h1><p>Layout {layout}. Our products and services for you.</p></div><div id=\"footer\">&copy; {domain}{footer}</div></body></html>\n",
         if moved { NEW_PATH } else { OLD_PATH }
     )
 }
 
-/// Writes the realistic archive of `count` domains (see the module docs), with `truth.jsonl`.
-pub(crate) fn write(dir: &Path, count: usize, seed: u64) -> std::io::Result<GeneratedArchive> {
+/// Writes the realistic archive of `count` domains (see the module docs), with `truth.jsonl`
+/// (privacy policies only); with `other_documents`, the sites also have the documents of
+/// [`crate::documents`], from their first homepage capture to the end of 2021.
+pub(crate) fn write(
+    dir: &Path,
+    count: usize,
+    seed: u64,
+    other_documents: bool,
+) -> std::io::Result<GeneratedArchive> {
     std::fs::create_dir_all(dir.join("bodies"))?;
     let mut entries = String::from("blocked = []\n\n");
     let mut truth_lines = String::new();
@@ -435,8 +443,11 @@ pub(crate) fn write(dir: &Path, count: usize, seed: u64) -> std::io::Result<Gene
         captures: 0,
         policy_captures: Some(PolicyCount::default()),
         expected_versions: 0,
+        expected_by_type: BTreeMap::new(),
+        domains_by_type: BTreeMap::new(),
         truth: Vec::new(),
     };
+    let mut others = documents::Written::default();
     let mut totals = PolicyCount::default();
     let not_found = "bodies/404.html";
     std::fs::write(
@@ -453,11 +464,18 @@ pub(crate) fn write(dir: &Path, count: usize, seed: u64) -> std::io::Result<Gene
             .map(|(text, paragraphs)| content(domain, text, paragraphs))
             .collect();
         let mut token_rng = Rng((seed ^ fnv(domain).rotate_left(17)) | 1);
+        let documents = match plan.homepages.first() {
+            Some(&(first, ..)) if other_documents => {
+                documents::plan(seed, index, first, time::seconds_at(2022, 1, 1))
+            }
+            _ => Vec::new(),
+        };
+        let footer = documents::footer_links(&documents);
         let mut written_homes = BTreeSet::new();
         for &(seconds, layout, moved) in &plan.homepages {
             let file = format!("bodies/{domain}-home-{layout}-{}.html", u8::from(moved));
             if written_homes.insert(file.clone()) {
-                std::fs::write(dir.join(&file), homepage(domain, layout, moved))?;
+                std::fs::write(dir.join(&file), homepage(domain, layout, moved, &footer))?;
             }
             let _ = write!(
                 entries,
@@ -504,6 +522,7 @@ pub(crate) fn write(dir: &Path, count: usize, seed: u64) -> std::io::Result<Gene
                 time::stamp(seconds)
             );
         }
+        documents::write(dir, seed, domain, &documents, &mut entries, &mut others)?;
         archive.captures += plan.homepages.len() + plan.policy.len() + plan.redirects.len();
         totals.captures += plan.counts.captures;
         totals.digests += plan.counts.digests;
@@ -518,6 +537,9 @@ pub(crate) fn write(dir: &Path, count: usize, seed: u64) -> std::io::Result<Gene
     std::fs::write(dir.join("domains.txt"), archive.domains.join("\n") + "\n")?;
     std::fs::write(dir.join("truth.jsonl"), truth_lines)?;
     archive.expected_versions = archive.truth.len();
+    archive.captures += others.captures;
+    archive.expected_by_type = others.versions;
+    archive.domains_by_type = others.domains;
     archive.policy_captures = Some(totals);
     Ok(archive)
 }
@@ -610,7 +632,7 @@ mod tests {
     #[test]
     fn the_truth_is_what_the_written_captures_show() {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let archive = write(dir.path(), 60, 7).expect("written");
+        let archive = write(dir.path(), 60, 7, false).expect("written");
         let rows = read_index(dir.path());
         let lines = std::fs::read_to_string(dir.path().join("truth.jsonl")).expect("truth");
         let json: Vec<String> = archive.truth.iter().map(TrueVersion::to_json).collect();
@@ -693,7 +715,7 @@ mod tests {
     #[test]
     fn churn_keeps_the_text_and_changes_change_it() {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let archive = write(dir.path(), 20, 3).expect("written");
+        let archive = write(dir.path(), 20, 3, false).expect("written");
         let rows = read_index(dir.path());
         let mut hashes: BTreeMap<(String, usize), String> = BTreeMap::new();
         let mut converted = 0;
@@ -752,9 +774,9 @@ mod tests {
             tempfile::tempdir().expect("b"),
             tempfile::tempdir().expect("c"),
         );
-        write(a.path(), 25, 11).expect("a");
-        write(b.path(), 25, 11).expect("b");
-        write(c.path(), 25, 12).expect("c");
+        write(a.path(), 25, 11, false).expect("a");
+        write(b.path(), 25, 11, false).expect("b");
+        write(c.path(), 25, 12, false).expect("c");
         let hash = crate::tests::folder_hash;
         assert_eq!(hash(a.path()), hash(b.path()));
         assert_ne!(hash(a.path()), hash(c.path()));

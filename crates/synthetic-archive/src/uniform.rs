@@ -5,13 +5,20 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::{GeneratedArchive, Profile, Rng, WORDS};
+use crate::{GeneratedArchive, Profile, Rng, WORDS, documents, time};
 
 /// Writes a fixture archive of `count` domains with 20 to 200 captures each: homepages every
 /// month or so, a policy with 1 to 6 texts, exact re-captures (collapsed by the archive),
 /// 0 to 3 template changes (new HTML and digest, same text), moved policy URLs with
-/// redirects, 404 captures (3%), homepages without a link (5%), and blocked sites (2%).
-pub(crate) fn write(dir: &Path, count: usize, seed: u64) -> std::io::Result<GeneratedArchive> {
+/// redirects, 404 captures (3%), homepages without a link (5%), and blocked sites (2%). With
+/// `other_documents`, the sites also have the documents of [`crate::documents`] (from their
+/// own generator: the main one draws exactly what it draws without them).
+pub(crate) fn write(
+    dir: &Path,
+    count: usize,
+    seed: u64,
+    other_documents: bool,
+) -> std::io::Result<GeneratedArchive> {
     std::fs::create_dir_all(dir.join("bodies"))?;
     let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
     let mut index = String::from("blocked = [");
@@ -19,6 +26,7 @@ pub(crate) fn write(dir: &Path, count: usize, seed: u64) -> std::io::Result<Gene
     let mut domains = Vec::new();
     let mut blocked = Vec::new();
     let (mut captures, mut expected_versions) = (0, 0);
+    let mut others = documents::Written::default();
     let write_body = |name: &str, body: &str| -> std::io::Result<String> {
         let path = PathBuf::from("bodies").join(name);
         std::fs::write(dir.join(&path), body)?;
@@ -62,8 +70,21 @@ pub(crate) fn write(dir: &Path, count: usize, seed: u64) -> std::io::Result<Gene
             Some(at) if month >= at => "/legal/privacy-policy",
             _ => "/privacy.html",
         };
+        let documents = if other_documents {
+            let start = time::seconds_at(start_year as i64, 1, 1);
+            documents::plan(seed, i, start, time::seconds_at(2021, 1, 1))
+        } else {
+            Vec::new()
+        };
+        let footer = documents::footer_links(&documents);
         for (n, home) in [false, true].into_iter().enumerate() {
-            let body = homepage(&domain, home.then_some("/legal/privacy-policy"), link, n);
+            let body = homepage(
+                &domain,
+                home.then_some("/legal/privacy-policy"),
+                link,
+                n,
+                &footer,
+            );
             write_body(&format!("{domain}-home-{n}.html"), &body)?;
         }
         let mut months: Vec<u64> = (0..homepages).map(|_| rng.below(span_months)).collect();
@@ -122,7 +143,9 @@ pub(crate) fn write(dir: &Path, count: usize, seed: u64) -> std::io::Result<Gene
                 stamp(at, &mut rng)
             );
         }
+        documents::write(dir, seed, &domain, &documents, &mut entries, &mut others)?;
     }
+    captures += others.captures;
     index.push_str(&blocked.join(", "));
     index.push_str("]\n\n");
     index.push_str(&entries);
@@ -134,11 +157,20 @@ pub(crate) fn write(dir: &Path, count: usize, seed: u64) -> std::io::Result<Gene
         captures,
         policy_captures: None,
         expected_versions,
+        expected_by_type: others.versions,
+        domains_by_type: others.domains,
         truth: Vec::new(),
     })
 }
 
-fn homepage(domain: &str, moved_to: Option<&str>, link: bool, variant: usize) -> String {
+/// `footer` follows the copyright (empty: the homepage as it always was).
+fn homepage(
+    domain: &str,
+    moved_to: Option<&str>,
+    link: bool,
+    variant: usize,
+    footer: &str,
+) -> String {
     let policy = moved_to.unwrap_or("/privacy.html");
     let link = if link {
         format!("<li><a href=\"{policy}\">Privacy Policy</a></li>")
@@ -146,7 +178,7 @@ fn homepage(domain: &str, moved_to: Option<&str>, link: bool, variant: usize) ->
         String::new()
     };
     format!(
-        "<!DOCTYPE html><html><head><title>{domain}</title></head><body><div id=\"nav\"><ul><li><a href=\"/\">Home</a></li><li><a href=\"/about\">About</a></li><li><a href=\"/shop\">Shop</a></li>{link}</ul></div><div id=\"main\"><h1>Welcome to {domain}</h1><p>Layout {variant}. Our products and services for you.</p></div><div id=\"footer\">&copy; {domain}</div></body></html>\n"
+        "<!DOCTYPE html><html><head><title>{domain}</title></head><body><div id=\"nav\"><ul><li><a href=\"/\">Home</a></li><li><a href=\"/about\">About</a></li><li><a href=\"/shop\">Shop</a></li>{link}</ul></div><div id=\"main\"><h1>Welcome to {domain}</h1><p>Layout {variant}. Our products and services for you.</p></div><div id=\"footer\">&copy; {domain}{footer}</div></body></html>\n"
     )
 }
 
