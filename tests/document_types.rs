@@ -41,6 +41,8 @@ const DE: &str = "beispiel-laden.de";
 const FR: &str = "boutique-exemple.fr";
 const EN: &str = "sample-store.com";
 const ES: &str = "tienda-ejemplo.es";
+/// Excluded from the archive: its failed listing is not sent again for each type.
+const BLOCKED: &str = "excluded-shop.de";
 
 /// A PDF document: a large heading line, then paragraphs of body text.
 fn pdf(title: &str, paragraphs: &[&str]) -> Vec<u8> {
@@ -333,6 +335,7 @@ fn archive() -> FixtureSet {
             ],
         ),
     );
+    set.block_site(BLOCKED);
     set
 }
 
@@ -358,6 +361,7 @@ fn crawl_all_types(
                 FR,
                 EN,
                 ES,
+                BLOCKED,
             ]),
     );
     serde_json::from_slice(&output.stdout).expect("the crawl's JSON report")
@@ -380,7 +384,20 @@ fn four_types_are_found_on_german_french_and_english_sites_with_one_listing() {
     let report = crawl_all_types(&archive, dir.path(), &db);
     assert_eq!(report["status"], "completed", "{report:#}");
     let cdx = cdx_requests(&archive);
-    assert!(cdx <= 2 * 4, "{cdx} CDX requests for 4 domains and 4 types");
+    assert!(
+        cdx <= 2 * 4 + 1,
+        "{cdx} CDX requests for 4 domains and 4 types, and a blocked one"
+    );
+    let blocked_listings = archive
+        .server()
+        .requests()
+        .iter()
+        .filter(|r| r.pool == Pool::Cdx && r.path_and_query.contains(BLOCKED))
+        .count();
+    assert_eq!(
+        blocked_listings, 1,
+        "the blocked domain is listed once for all types"
+    );
 
     let store = Store::open_read_only(&db).expect("store");
     let expected: [(&str, DocumentType, &[&str]); 13] = [
@@ -564,5 +581,8 @@ fn four_types_are_found_on_german_french_and_english_sites_with_one_listing() {
     let again = crawl_all_types(&archive, dir.path(), &db);
     assert_eq!(again["counts"]["versions_new"], 0, "{again:#}");
     let cdx = cdx_requests(&archive);
-    assert!(cdx <= 2 * 4, "{cdx} CDX requests on the incremental run");
+    assert!(
+        cdx <= 2 * 4 + 1,
+        "{cdx} CDX requests on the incremental run"
+    );
 }

@@ -61,10 +61,11 @@ struct Reads<'a> {
 /// What the document types of one domain's crawl share within a run: the CDX listings (one
 /// request serves every type that sends the same query: the candidate listing uses the filter
 /// of all the run's types, and each type keeps its own URLs) and the homepage captures
-/// downloaded (each type scores their links with its own words).
+/// downloaded (each type scores their links with its own words). A listing that failed (after
+/// the client's retries) is kept failed too, so that no type sends it again in this run.
 pub(crate) struct Shared {
     filter: String,
-    listings: Mutex<HashMap<String, Vec<Capture>>>,
+    listings: Mutex<HashMap<String, Result<Vec<Capture>, WaybackError>>>,
     homepages: Mutex<HashMap<(String, String), Memento>>,
 }
 
@@ -78,7 +79,7 @@ impl Shared {
         }
     }
 
-    fn listing(&self, key: &str) -> Option<Vec<Capture>> {
+    fn listing(&self, key: &str) -> Option<Result<Vec<Capture>, WaybackError>> {
         lock(&self.listings).get(key).cloned()
     }
 
@@ -286,8 +287,8 @@ impl Crawler {
         Ok(plan)
     }
 
-    /// Lists a query's rows, or gives those an earlier type of the domain listed for the same
-    /// query in this run.
+    /// Lists a query's rows, or gives what an earlier type of the domain got for the same query
+    /// in this run (its rows, or its error).
     async fn list(
         &self,
         shared: &Shared,
@@ -302,12 +303,12 @@ impl Crawler {
             query = query.to(to);
         }
         let key = format!("{query:?}");
-        if let Some(rows) = shared.listing(&key) {
-            return Ok(rows);
+        if let Some(listed) = shared.listing(&key) {
+            return listed;
         }
-        let rows = self.list_from_archive(query).await?;
-        lock(&shared.listings).insert(key, rows.clone());
-        Ok(rows)
+        let listed = self.list_from_archive(query).await;
+        lock(&shared.listings).insert(key, listed.clone());
+        listed
     }
 
     async fn list_from_archive(&self, query: CdxQuery) -> Result<Vec<Capture>, WaybackError> {

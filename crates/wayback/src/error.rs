@@ -3,7 +3,7 @@
 use std::time::SystemTime;
 
 /// Everything that can go wrong talking to an archive.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum WaybackError {
     /// The archive has no capture of this URL (its own 404, not an archived 404).
     #[error("{url} is not archived{}", near(timestamp.as_deref()))]
