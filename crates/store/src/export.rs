@@ -67,97 +67,147 @@ pub(crate) const PRACTICES: [&str; 11] = [
     "opt_out",
 ];
 
-/// The exported `versions` columns, grouped as the README's column table lists them,
-/// each group with its meaning: the README's table and Datasette's column descriptions
-/// ([`datasette_metadata`]) come from here (tests hold the README equal to it, and check that
-/// it names every column of the SELECT once).
-pub const COLUMNS: &[(&[&str], &str)] = &[
+/// The exported `versions` columns, each with its meaning, as the README's column table lists
+/// them: the README's table and Datasette's column descriptions ([`datasette_metadata`]) come
+/// from here (tests hold the README equal to it, and check that it names every column of the
+/// SELECT once).
+pub const COLUMNS: &[(&str, &str)] = &[
+    ("domain", "the domain asked for"),
     (
-        &["domain", "document_type", "version"],
-        "the domain asked for; the type of document, as Open Terms Archive names it (`Privacy Policy`, `Terms of Service`, `Trackers Policy`, `Imprint`); 1, 2, 3... in time order per domain and type (unique together)",
+        "document_type",
+        "the type of document, as Open Terms Archive names it (`Privacy Policy`, `Terms of Service`, `Trackers Policy`, `Imprint`)",
     ),
     (
-        &["archive_timestamp", "archive_date"],
-        "first capture showing this text (14 digits; `YYYY-MM-DD`)",
+        "version",
+        "1, 2, 3... in time order per domain and type (`domain`, `document_type` and `version` are unique together)",
     ),
     (
-        &["valid_until"],
+        "archive_timestamp",
+        "first capture showing this text (14 digits)",
+    ),
+    (
+        "archive_date",
+        "the day of `archive_timestamp` (`YYYY-MM-DD`)",
+    ),
+    (
+        "valid_until",
         "the next version's `archive_timestamp` (NULL: still current)",
     ),
+    ("last_seen", "last capture showing this text (14 digits)"),
+    ("capture_count", "captures showing this text"),
     (
-        &["last_seen", "capture_count"],
-        "last capture showing this text; captures showing it",
+        "captures_checked",
+        "of those, the captures downloaded (or whose bytes were reused); NULL for versions stored before it was counted",
     ),
     (
-        &["captures_checked", "captures_inferred"],
-        "of those, the captures downloaded (or whose bytes were reused), and the captures the change-point search inferred (inside a span whose two ends hold this text, never downloaded); NULL for versions stored before it counted them",
+        "captures_inferred",
+        "of those, the captures the change-point search inferred (inside a span whose two ends hold this text, never downloaded); NULL for versions stored before it was counted",
+    ),
+    ("found_url", "where the policy was found (after redirects)"),
+    ("snapshot_url", "the `id_` snapshot of the first capture"),
+    ("policy_host", "the host the policy lived on"),
+    (
+        "relation",
+        "where `policy_host` is from the domain: `same-site` (the domain or a subdomain), `alias` (a site the domain moved to: a homepage redirect), `linked-offsite` (another site the homepage linked as its policy: a parent company, a registrar's parked page, a policy generator)",
+    ),
+    ("status", "the first capture's archived HTTP status"),
+    ("content_length", "the first capture's raw bytes"),
+    ("content_type", "the first capture's archived Content-Type"),
+    ("charset", "the encoding the first capture was decoded from"),
+    ("title", "the page's `<title>`"),
+    ("stated_date", "the policy's own date (ISO)"),
+    (
+        "stated_date_kind",
+        "what that date is: `last_updated`, `effective` or `other`",
+    ),
+    ("stated_date_phrase", "the words the stated date came from"),
+    ("word_count", "words in the body"),
+    (
+        "flesch_kincaid_grade",
+        "the body's Flesch-Kincaid grade level",
+    ),
+    ("language", "the body's language (ISO 639-1 code)"),
+    ("emails", "JSON array of the email addresses in the text"),
+    ("phones", "JSON array of the phone numbers in the text"),
+    ("headings", "JSON array of the text's headings"),
+    (
+        "practice_cookies",
+        "privacy policies only (NULL for other types): 1 when the text talks about cookies (a denial such as \"we do not sell\" counts: it is a statement about it)",
     ),
     (
-        &["found_url", "snapshot_url"],
-        "where the policy was found (after redirects); its `id_` snapshot",
+        "practice_third_party_sharing",
+        "privacy policies only (NULL for other types): 1 when the text talks about sharing with third parties (a denial such as \"we do not sell\" counts: it is a statement about it)",
     ),
     (
-        &["policy_host", "relation"],
-        "the host the policy lived on, and where that is from the domain: `same-site` (the domain or a subdomain), `alias` (a site the domain moved to: a homepage redirect), `linked-offsite` (another site the homepage linked as its policy: a parent company, a registrar's parked page, a policy generator)",
+        "practice_selling_data",
+        "privacy policies only (NULL for other types): 1 when the text talks about selling personal data (a denial such as \"we do not sell\" counts: it is a statement about it)",
     ),
     (
-        &["status", "content_length", "content_type", "charset"],
-        "of that capture: archived HTTP status, raw bytes, Content-Type, encoding decoded from",
-    ),
-    (&["title"], "the page's `<title>`"),
-    (
-        &["stated_date", "stated_date_kind", "stated_date_phrase"],
-        "the policy's own date (ISO), `last_updated`/`effective`/`other`, and the words it came from",
+        "practice_children",
+        "privacy policies only (NULL for other types): 1 when the text talks about children's data (a denial such as \"we do not sell\" counts: it is a statement about it)",
     ),
     (
-        &["word_count", "flesch_kincaid_grade", "language"],
-        "body words; Flesch-Kincaid grade level; ISO 639-1 code",
+        "practice_gdpr",
+        "privacy policies only (NULL for other types): 1 when the text talks about the GDPR (a denial such as \"we do not sell\" counts: it is a statement about it)",
     ),
     (
-        &["emails", "phones", "headings"],
-        "JSON arrays found in the text",
+        "practice_ccpa",
+        "privacy policies only (NULL for other types): 1 when the text talks about the CCPA (a denial such as \"we do not sell\" counts: it is a statement about it)",
     ),
     (
-        &[
-            "practice_cookies",
-            "practice_third_party_sharing",
-            "practice_selling_data",
-            "practice_children",
-            "practice_gdpr",
-            "practice_ccpa",
-            "practice_do_not_track",
-            "practice_safe_harbor",
-            "practice_encryption",
-            "practice_data_retention",
-            "practice_opt_out",
-        ],
-        "privacy policies only (NULL for other types): 1 when the text talks about the practice (a denial such as \"we do not sell\" counts: it is a statement about it)",
+        "practice_do_not_track",
+        "privacy policies only (NULL for other types): 1 when the text talks about Do Not Track (a denial such as \"we do not sell\" counts: it is a statement about it)",
     ),
     (
-        &["governing_law", "arbitration", "unilateral_change"],
-        "terms of service only (NULL for other types): the jurisdiction the choice-of-law clause names (`State of California`, `Germany`...); 1 when disputes go to binding arbitration or class actions are waived; 1 when the provider may change the terms on its own",
+        "practice_safe_harbor",
+        "privacy policies only (NULL for other types): 1 when the text talks about Safe Harbor / Privacy Shield (a denial such as \"we do not sell\" counts: it is a statement about it)",
     ),
     (
-        &["practice_evidence"],
-        "JSON array of `{practice, sentence}`: the sentence behind each 1",
+        "practice_encryption",
+        "privacy policies only (NULL for other types): 1 when the text talks about encryption (a denial such as \"we do not sell\" counts: it is a statement about it)",
     ),
     (
-        &["third_parties"],
+        "practice_data_retention",
+        "privacy policies only (NULL for other types): 1 when the text talks about how long data is kept (a denial such as \"we do not sell\" counts: it is a statement about it)",
+    ),
+    (
+        "practice_opt_out",
+        "privacy policies only (NULL for other types): 1 when the text talks about opting out (a denial such as \"we do not sell\" counts: it is a statement about it)",
+    ),
+    (
+        "governing_law",
+        "terms of service only (NULL for other types): the jurisdiction the choice-of-law clause names (`State of California`, `Germany`...)",
+    ),
+    (
+        "arbitration",
+        "terms of service only (NULL for other types): 1 when disputes go to binding arbitration or class actions are waived",
+    ),
+    (
+        "unilateral_change",
+        "terms of service only (NULL for other types): 1 when the provider may change the terms on its own",
+    ),
+    (
+        "third_parties",
         "JSON array of named third parties and trackers (Google Analytics, DoubleClick...)",
     ),
     (
-        &["text_hash", "content_sha1"],
-        "hash of the compared text; SHA-1 (base32) of the raw capture",
+        "practice_evidence",
+        "JSON array of `{practice, sentence}`: the sentence behind each practice's 1",
     ),
+    ("text_hash", "hash of the compared text"),
     (
-        &["shared_text_domains"],
+        "shared_text_domains",
         "how many domains of the store hold this very text: above 1 for shared templates (a registrar's parked page, a policy generator's text), which studies may want to filter",
     ),
     (
-        &["parked"],
+        "parked",
         "1 when the text is a registrar's or parking service's template: it says the domain is parked, expired or for sale, or the homepage linked it off-site at a URL naming a parked or expired domain's page (`?pageid=privacy_parkedpage`, `?source=expired`); a text flagged so for one domain is parked for every domain holding it",
     ),
-    (&["markdown"], "the corpus-style Markdown"),
+    (
+        "content_sha1",
+        "SHA-1 (base32) of the first capture's raw bytes",
+    ),
+    ("markdown", "the corpus-style Markdown"),
 ];
 
 /// The full-text table of a SQLite export: FTS5 over the `title` and `markdown` of `versions`
@@ -171,11 +221,7 @@ pub const FTS_TABLE: &str = "versions_fts";
 pub fn datasette_metadata(database: &str, description: &str, source: &str) -> serde_json::Value {
     let columns: serde_json::Map<String, serde_json::Value> = COLUMNS
         .iter()
-        .flat_map(|(names, meaning)| {
-            names
-                .iter()
-                .map(move |name| ((*name).to_owned(), meaning.replace('`', "").into()))
-        })
+        .map(|(name, meaning)| ((*name).to_owned(), meaning.replace('`', "").into()))
         .collect();
     serde_json::json!({
         "title": "Privacy policy versions",
@@ -521,8 +567,8 @@ impl Store {
 mod tests {
     use super::*;
 
-    /// The README's `versions` table: (column names, meaning) per row.
-    fn readme_rows() -> Vec<(Vec<String>, String)> {
+    /// The README's `versions` table: (column, meaning) per row.
+    fn readme_rows() -> Vec<(String, String)> {
         let readme = include_str!("../../../README.md");
         let start = readme
             .find("`versions`, one row per distinct policy text of a domain:")
@@ -534,12 +580,11 @@ mod tests {
             .take_while(|line| line.starts_with('|'))
             .map(|line| {
                 let line = line.trim().trim_start_matches('|').trim_end_matches('|');
-                let (names, meaning) = line.split_once(" | ").expect("two cells");
-                let names = names
-                    .split(',')
-                    .map(|n| n.trim().trim_matches('`').to_owned())
-                    .collect();
-                (names, meaning.trim().to_owned())
+                let (name, meaning) = line.split_once(" | ").expect("two cells");
+                (
+                    name.trim().trim_matches('`').to_owned(),
+                    meaning.trim().to_owned(),
+                )
             })
             .collect()
     }
@@ -547,14 +592,9 @@ mod tests {
     #[test]
     fn the_readme_column_table_is_the_columns_const() {
         let readme = readme_rows();
-        let code: Vec<(Vec<String>, String)> = COLUMNS
+        let code: Vec<(String, String)> = COLUMNS
             .iter()
-            .map(|(names, meaning)| {
-                (
-                    names.iter().map(|n| (*n).to_owned()).collect(),
-                    (*meaning).to_owned(),
-                )
-            })
+            .map(|(name, meaning)| ((*name).to_owned(), (*meaning).to_owned()))
             .collect();
         assert_eq!(readme.len(), code.len(), "{readme:#?}");
         for (readme, code) in readme.iter().zip(&code) {
@@ -563,17 +603,11 @@ mod tests {
     }
 
     #[test]
-    fn the_columns_const_describes_every_exported_column_once() {
+    fn the_columns_const_describes_every_exported_column_once_in_the_select_order() {
         let store = Store::open_in_memory().expect("store");
         let statement = store.conn.prepare(&versions_select()).expect("the SELECT");
-        let mut selected: Vec<&str> = statement.column_names();
-        let mut listed: Vec<&str> = COLUMNS
-            .iter()
-            .flat_map(|(names, _)| names.iter().copied())
-            .collect();
-        // The README groups columns by meaning (text_hash with content_sha1): same set, each once.
-        selected.sort_unstable();
-        listed.sort_unstable();
+        let selected: Vec<&str> = statement.column_names();
+        let listed: Vec<&str> = COLUMNS.iter().map(|(name, _)| *name).collect();
         assert_eq!(selected, listed);
     }
 
@@ -584,15 +618,24 @@ mod tests {
         let columns = versions["columns"]
             .as_object()
             .expect("column descriptions");
-        assert_eq!(
-            columns.len(),
-            COLUMNS.iter().map(|(n, _)| n.len()).sum::<usize>()
-        );
+        assert_eq!(columns.len(), COLUMNS.len());
         assert_eq!(
             columns["valid_until"],
             "the next version's archive_timestamp (NULL: still current)"
         );
-        assert_eq!(columns["practice_gdpr"], columns["practice_cookies"]);
+        // Each column says what it alone holds, not its README neighbours' meanings too.
+        assert!(
+            columns["practice_gdpr"]
+                .as_str()
+                .is_some_and(|text| text.contains("the GDPR")),
+            "{:?}",
+            columns["practice_gdpr"]
+        );
+        assert_eq!(columns["capture_count"], "captures showing this text");
+        let mut meanings: Vec<&str> = COLUMNS.iter().map(|(_, meaning)| *meaning).collect();
+        meanings.sort_unstable();
+        meanings.dedup();
+        assert_eq!(meanings.len(), COLUMNS.len(), "two columns share a meaning");
         assert_eq!(versions["fts_table"], FTS_TABLE);
         assert_eq!(versions["fts_pk"], "rowid");
         assert_eq!(
