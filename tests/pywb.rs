@@ -9,11 +9,11 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Archive, crawl_demo, crawler, pywb_venv, repo, run_ok, text};
+use common::{Archive, crawl_demo, crawler, fast_config, pywb_venv, repo, run_ok, text};
 
 /// A pywb `wayback` server in a child process, stopped by its PID when dropped.
 struct Pywb {
@@ -80,16 +80,6 @@ fn start_pywb(venv: &Path, dir: &Path) -> Pywb {
         assert!(Instant::now() < deadline, "pywb did not answer within 30 s");
         std::thread::sleep(Duration::from_millis(200));
     }
-}
-
-fn fast_config(dir: &Path) -> PathBuf {
-    let path = dir.join("pywb.toml");
-    std::fs::write(
-        &path,
-        "[archive]\ncdx_requests_per_minute = 6000\nplayback_requests_per_second = 200.0\nretry_base_delay = 0.02\n",
-    )
-    .expect("write config");
-    path
 }
 
 fn against_pywb(pywb: &Pywb, dir: &Path, args: &[&str]) -> Output {
