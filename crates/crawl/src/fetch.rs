@@ -27,6 +27,7 @@ fn search_point(point: store::SearchPoint, unavailable: &BTreeSet<i64>) -> Optio
     Some(Point {
         id: point.id,
         timestamp: wayback::Timestamp::parse(&point.timestamp).ok()?,
+        length: point.length,
         state,
     })
 }

@@ -10,10 +10,12 @@
 //! span: when both ends hold the same text and the span is no longer than the resolution, it
 //! is settled and its captures are inferred to hold that text. A longer one whose ends agree gets
 //! the fewest downloads that leave no two known points more than the resolution apart (the
-//! latest capture within reach, again and again); one whose ends differ gets its middle capture
-//! by count (halving the captures left), and the parts are searched again. So every change is pinned to the exact first
-//! capture showing the new text, and any version that lasted longer than the resolution has a
-//! capture downloaded (its known points are never more than the resolution apart).
+//! latest capture within reach, again and again); one whose ends differ gets the capture beside
+//! the outstanding jump in CDX `length` inside it, if one stands out (a new text usually changes
+//! the record's size more than churn does), else its middle capture by count (halving the
+//! captures left), and the parts are searched again. So every change is pinned to the exact
+//! first capture showing the new text, and any version that lasted longer than the resolution
+//! has a capture downloaded (its known points are never more than the resolution apart).
 
 use wayback::Timestamp;
 
@@ -71,6 +73,8 @@ pub struct Point {
     pub id: i64,
     /// Its CDX time.
     pub timestamp: Timestamp,
+    /// Its CDX `length` (the archived record's size), when the listing gave one.
+    pub length: Option<u64>,
     /// What is known of it.
     pub state: PointState,
 }
@@ -186,11 +190,59 @@ fn change_point(points: &[Point], resolution_seconds: u64) -> Step {
                 want(index, &mut step);
             }
         } else {
-            // The ends differ: the middle capture, halving the captures left to search.
-            want(inside[inside.len() / 2], &mut step);
+            // The ends differ: beside the record length's outstanding jump, where the text
+            // most likely changed; else the middle capture, halving the captures left.
+            let split = length_jump(points, a, b, &inside).unwrap_or(inside[inside.len() / 2]);
+            want(split, &mut step);
         }
     }
     step
+}
+
+/// A jump in record length counts as outstanding when it is at least this many times the
+/// span's median jump...
+const JUMP_FACTOR: u64 = 4;
+/// ...and at least this many bytes (churn such as tokens and counters moves a few).
+const JUMP_MIN_BYTES: u64 = 8;
+
+/// The capture of `inside` (between known points `a` and `b` whose texts differ) beside the
+/// largest jump in CDX `length` along `a`, `inside`, `b`, when that jump is outstanding: a
+/// new text usually changes the record's size more than HTML churn does. The capture after
+/// the jump (or, for a jump onto `b`, the one before it) is the one downloaded, so a right
+/// guess pins the change in one or two downloads instead of halving. A wrong one still splits
+/// the span, and each jump is tried at most once (it then lies at a span's end), so the
+/// extra downloads are bounded by the outstanding jumps. `None` when lengths are missing or
+/// no jump stands out.
+fn length_jump(points: &[Point], a: usize, b: usize, inside: &[usize]) -> Option<usize> {
+    let sequence: Vec<usize> = std::iter::once(a)
+        .chain(inside.iter().copied())
+        .chain(std::iter::once(b))
+        .collect();
+    let mut jumps = Vec::with_capacity(sequence.len() - 1);
+    for pair in sequence.windows(2) {
+        let (Some(before), Some(after)) = (points[pair[0]].length, points[pair[1]].length) else {
+            return None;
+        };
+        jumps.push(before.abs_diff(after));
+    }
+    // The first of the largest jumps, so the choice does not depend on anything but the points.
+    let (position, &largest) = jumps
+        .iter()
+        .enumerate()
+        .rev()
+        .max_by_key(|&(_, jump)| *jump)?;
+    let mut sorted = jumps.clone();
+    sorted.sort_unstable();
+    let median = sorted[sorted.len() / 2];
+    if largest < JUMP_MIN_BYTES || largest < JUMP_FACTOR.saturating_mul(median) {
+        return None;
+    }
+    // The jump lies between sequence[position] and sequence[position + 1].
+    Some(if position + 1 < sequence.len() - 1 {
+        sequence[position + 1]
+    } else {
+        sequence[position]
+    })
 }
 
 /// The captures of `inside` (between known points `a` and `b`, in time order) to download so
@@ -272,12 +324,23 @@ mod tests {
     /// to the end, as the crawl applies its steps. Returns the points at the end and the
     /// downloads made.
     fn run(texts: &[(u64, &str)], strategy: Strategy) -> (Vec<Point>, usize) {
+        run_sized(texts, &vec![None; texts.len()], strategy)
+    }
+
+    /// [`run`] with each capture's CDX length.
+    fn run_sized(
+        texts: &[(u64, &str)],
+        lengths: &[Option<u64>],
+        strategy: Strategy,
+    ) -> (Vec<Point>, usize) {
         let mut points: Vec<Point> = texts
             .iter()
+            .zip(lengths)
             .enumerate()
-            .map(|(i, &(day, _))| Point {
+            .map(|(i, (&(day, _), &length))| Point {
                 id: i as i64,
                 timestamp: at_day(day),
+                length,
                 state: PointState::Pending,
             })
             .collect();
@@ -369,6 +432,47 @@ mod tests {
     }
 
     #[test]
+    fn a_change_at_an_outstanding_length_jump_is_pinned_in_two_downloads() {
+        // Churn moves the record size by a few bytes; the new text makes it 180 bytes larger.
+        let texts: Vec<(u64, &str)> = (0..1024)
+            .map(|day| (day, if day < 700 { "A" } else { "B" }))
+            .collect();
+        let lengths: Vec<Option<u64>> = (0..1024u64)
+            .map(|day| Some(if day < 700 { 5_000 } else { 5_180 } + day % 5))
+            .collect();
+        let (points, downloads) = run_sized(&texts, &lengths, change_point(10_000));
+        assert_eq!(
+            versions(&points, &texts),
+            vec![(0, "A".into()), (700, "B".into())]
+        );
+        assert_eq!(
+            downloads,
+            2 + 2,
+            "the two ends, then both sides of the jump"
+        );
+
+        // A jump that is no change (a redesign at day 300) costs one download more, then the
+        // search goes on to the real one.
+        let lengths: Vec<Option<u64>> = (0..1024u64)
+            .map(|day| {
+                Some(
+                    match day {
+                        0..300 => 4_000,
+                        300..700 => 5_000,
+                        _ => 5_180,
+                    } + day % 5,
+                )
+            })
+            .collect();
+        let (points, downloads) = run_sized(&texts, &lengths, change_point(10_000));
+        assert_eq!(
+            versions(&points, &texts),
+            vec![(0, "A".into()), (700, "B".into())]
+        );
+        assert!(downloads <= 2 + 3, "{downloads} downloads");
+    }
+
+    #[test]
     fn a_reversion_longer_than_the_resolution_is_found_and_a_shorter_one_may_be_missed() {
         // A for 400 days, B for 50 days, A again: both ends hold A.
         let texts: Vec<(u64, &str)> = (0..800)
@@ -384,6 +488,20 @@ mod tests {
 
     #[test]
     fn every_version_longer_than_the_resolution_is_found_on_random_histories() {
+        check_random_histories(false);
+    }
+
+    #[test]
+    fn record_lengths_only_choose_where_to_split_on_random_histories() {
+        // Lengths that mislead as often as they help: churn of a few bytes, template redesigns
+        // that jump without a new text, and new texts of the same size as the old.
+        check_random_histories(true);
+    }
+
+    /// 200 random histories (the same on every run) searched to the end: every version longer
+    /// than the resolution is looked at, every change seen is pinned, nothing found is false.
+    /// `sized`: captures carry CDX lengths.
+    fn check_random_histories(sized: bool) {
         // A small xorshift generator: the same histories on every run.
         let mut state: u64 = 0x2545_f491_4f6c_dd1d;
         let mut next = move |bound: u64| {
@@ -395,17 +513,30 @@ mod tests {
         let names = ["A", "B", "C", "D"];
         for _ in 0..200 {
             let mut texts = Vec::new();
+            let mut lengths = Vec::new();
             let (mut day, mut text) = (0, names[0]);
+            let mut size = 20_000;
             for _ in 0..(20 + next(400)) {
                 day += 1 + next(20);
                 if next(30) == 0 {
                     text = names[next(4) as usize];
+                    // A new text: sometimes the same size, sometimes far from it.
+                    size = if next(3) == 0 {
+                        size
+                    } else {
+                        15_000 + next(10_000)
+                    };
+                }
+                if next(40) == 0 {
+                    // A redesign: the size jumps, the text stays.
+                    size = 15_000 + next(10_000);
                 }
                 // Now and then a capture with no text (an archived error).
                 texts.push((day, if next(50) == 0 { "" } else { text }));
+                lengths.push(sized.then(|| size + next(6)));
             }
             let resolution = 30;
-            let (points, downloads) = run(&texts, change_point(resolution));
+            let (points, downloads) = run_sized(&texts, &lengths, change_point(resolution));
             let found = versions(&points, &texts);
             let truth = truth(&texts);
             assert!(downloads <= texts.len());
@@ -466,6 +597,7 @@ mod tests {
             .map(|i| Point {
                 id: i,
                 timestamp: at_day(i as u64),
+                length: None,
                 state: PointState::Pending,
             })
             .collect();

@@ -24,6 +24,8 @@ pub struct SearchPoint {
     pub id: i64,
     /// CDX timestamp (14 digits).
     pub timestamp: String,
+    /// The CDX `length` (the archived record's size), when the listing gave one.
+    pub length: Option<u64>,
     /// What is known of it.
     pub knowledge: CaptureKnowledge,
 }
@@ -36,7 +38,8 @@ impl Store {
         let mut statement = self.conn.prepare(
             "SELECT id, timestamp, fetch_state, inferred,
                     CASE WHEN (?2 OR digest_check IS NOT 'mismatch') AND not_policy IS NULL
-                         THEN text_hash END
+                         THEN text_hash END,
+                    length
              FROM captures
              WHERE domain_id = ?1 AND role = 'policy'
              ORDER BY timestamp, url",
@@ -50,9 +53,11 @@ impl Store {
                 // done keeps its text; skipped and gone have none.
                 _ => CaptureKnowledge::Known(row.get(4)?),
             };
+            let length: Option<i64> = row.get(5)?;
             Ok(SearchPoint {
                 id: row.get(0)?,
                 timestamp: row.get(1)?,
+                length: length.and_then(|length| u64::try_from(length).ok()),
                 knowledge,
             })
         })?;
