@@ -108,20 +108,7 @@ pub fn convert_within(
             render_article(""),
         ),
     };
-    let markdown = document::write(
-        domain,
-        DocumentType::Privacy,
-        snapshot_url,
-        title.as_deref(),
-        &format!("\n{body}"),
-    )
-    .ok_or_else(|| ConvertError::BadSnapshotUrl(snapshot_url.to_owned()))?;
-    Ok(PolicyDocument {
-        title,
-        body_start: document::body_offset(&markdown),
-        markdown,
-        encoding: decoded.encoding.name(),
-    })
+    laid_out(domain, snapshot_url, title, &body, decoded.encoding.name())
 }
 
 /// Assembles a [`PolicyDocument`] from a title and a body made by another converter (a PDF's
@@ -135,13 +122,30 @@ pub fn assemble(
     body_markdown: &str,
     encoding: &'static str,
 ) -> Result<PolicyDocument, ConvertError> {
-    let title = title.map(document_title);
+    laid_out(
+        domain,
+        snapshot_url,
+        title.map(document_title),
+        body_markdown,
+        encoding,
+    )
+}
+
+/// The document of `title` (already collapsed) and `body` (without its leading blank line)
+/// in the corpus layout, with a privacy policy's header line.
+fn laid_out(
+    domain: &str,
+    snapshot_url: &str,
+    title: Option<String>,
+    body: &str,
+    encoding: &'static str,
+) -> Result<PolicyDocument, ConvertError> {
     let markdown = document::write(
         domain,
         DocumentType::Privacy,
         snapshot_url,
         title.as_deref(),
-        &format!("\n{body_markdown}"),
+        &format!("\n{body}"),
     )
     .ok_or_else(|| ConvertError::BadSnapshotUrl(snapshot_url.to_owned()))?;
     Ok(PolicyDocument {

@@ -251,17 +251,7 @@ fn texts(seed: u64, domain: &str, document: &Document) -> Vec<Vec<String>> {
         (false, DocumentType::Imprint) => &IMPRINT_WORDS,
         (false, _) => &TERMS_WORDS,
     };
-    let paragraph = |rng: &mut Rng| {
-        let mut text = String::new();
-        for w in 0..24 + rng.below(16) {
-            if w > 0 {
-                text.push(' ');
-            }
-            text.push_str(words[rng.below(words.len() as u64) as usize]);
-        }
-        text.push('.');
-        text
-    };
+    let paragraph = |rng: &mut Rng| crate::realistic::paragraph(rng, words);
     let count = document.captures.last().map_or(0, |c| c.1) + 1;
     let mut all: Vec<Vec<String>> = vec![(0..6).map(|_| paragraph(&mut rng)).collect()];
     while all.len() < count {

@@ -336,21 +336,24 @@ fn truth_of(domain: &str, policy: &[PolicyCapture]) -> (Vec<TrueVersion>, Policy
     (truth, counts)
 }
 
+/// A paragraph of 24 to 39 words drawn from `words`, ending in a full stop.
+pub(crate) fn paragraph(rng: &mut Rng, words: &[&str]) -> String {
+    let mut text = String::new();
+    for w in 0..24 + rng.below(16) {
+        if w > 0 {
+            text.push(' ');
+        }
+        text.push_str(words[rng.below(words.len() as u64) as usize]);
+    }
+    text.push('.');
+    text
+}
+
 /// The policy text `text` of a domain, as paragraphs: text 0 is drawn afresh, every later
 /// one rewrites one or two paragraphs of its parent and sometimes adds a section.
 fn texts(seed: u64, plan: &DomainPlan) -> Vec<Vec<String>> {
     let mut rng = Rng((seed ^ 0x5eed_7e47_0000_0000 ^ fnv(&plan.name)) | 1);
-    let paragraph = |rng: &mut Rng| {
-        let mut words = String::new();
-        for w in 0..24 + rng.below(16) {
-            if w > 0 {
-                words.push(' ');
-            }
-            words.push_str(WORDS[rng.below(WORDS.len() as u64) as usize]);
-        }
-        words.push('.');
-        words
-    };
+    let paragraph = |rng: &mut Rng| paragraph(rng, &WORDS);
     let mut all: Vec<Vec<String>> = vec![(0..8).map(|_| paragraph(&mut rng)).collect()];
     for &parent in &plan.parents {
         let mut text = all[parent].clone();
