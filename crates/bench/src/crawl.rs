@@ -168,6 +168,7 @@ fn crawl_served(
         .iter()
         .map(|&kind| (kind, generated.expected_versions_of(kind)))
         .collect();
+    let mut crawls = Vec::with_capacity(options.strategies.len());
     for (index, &strategy) in options.strategies.iter().enumerate() {
         writeln!(progress, "crawling with strategy {}", describe(strategy))?;
         let db = work.join(format!("bench-{index}.sqlite"));
@@ -184,17 +185,92 @@ fn crawl_served(
         } else {
             None
         };
+        crawls.push((strategy, run, truth, db));
+    }
+    // The exhaustive crawl downloaded every capture: the floor of each change-point row is
+    // read from its store.
+    let exhaustive = crawls
+        .iter()
+        .find(|(strategy, ..)| *strategy == crawl::Strategy::Exhaustive)
+        .map(|(_, run, _, db)| (run.report.counts.playback_requests, db.clone()));
+    for (strategy, run, truth, _) in &crawls {
+        let floor = match (strategy, &exhaustive) {
+            (crawl::Strategy::ChangePoint { resolution_seconds }, Some((playback, db))) => {
+                Some(Floor::of(db, *resolution_seconds, *playback)?)
+            }
+            _ => None,
+        };
         if options.json {
-            let row = StrategyRow::of(strategy, &run, truth.as_ref(), options, &expected);
+            let row = StrategyRow::of(*strategy, run, truth.as_ref(), floor, options, &expected);
             writeln!(out, "{}", serde_json::to_string(&row)?)?;
         } else {
-            run.write(out, strategy, &expected, options.domains)?;
-            if let Some(truth) = &truth {
-                truth.write(out, strategy, &run, options.domains, others(&expected))?;
+            run.write(out, *strategy, &expected, options.domains)?;
+            if let Some(truth) = truth {
+                truth.write(out, *strategy, run, options.domains, others(&expected))?;
+            }
+            if let Some(floor) = floor {
+                floor.write(out, *strategy, run)?;
             }
         }
     }
     Ok(())
+}
+
+/// The fewest policy downloads any strategy with the change-point search's guarantee needs on
+/// this archive, read from the exhaustive crawl's store ([`crawl::fewest_downloads`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Floor {
+    /// Both ends and the resolution cover of every history.
+    guarantee: usize,
+    /// Those, and both sides of every change (every version with its exact first capture).
+    exact: usize,
+    /// The exhaustive crawl's playback requests.
+    exhaustive_playback: u64,
+}
+
+impl Floor {
+    fn of(
+        db: &Path,
+        resolution_seconds: u64,
+        exhaustive_playback: u64,
+    ) -> Result<Floor, BenchError> {
+        let store = store::Store::open_read_only(db)?;
+        Ok(Floor {
+            guarantee: crawl::fewest_downloads(&store, resolution_seconds, false)?,
+            exact: crawl::fewest_downloads(&store, resolution_seconds, true)?,
+            exhaustive_playback,
+        })
+    }
+
+    /// The guarantee's floor over exhaustive's playback requests: no strategy with the
+    /// guarantee gets under this share, homepage reads left out.
+    fn share(&self) -> f64 {
+        self.guarantee as f64 / self.exhaustive_playback.max(1) as f64
+    }
+
+    fn write(
+        &self,
+        out: &mut dyn Write,
+        strategy: crawl::Strategy,
+        run: &CrawlRun,
+    ) -> Result<(), BenchError> {
+        let exhaustive = self.exhaustive_playback.max(1) as f64;
+        writeln!(
+            out,
+            "floor of {}: at least {} policy downloads ({:.3} of exhaustive's {} playback requests) for the two ends and a download every resolution; {} ({:.3}) to also pin every change; this crawl {} ({:.3}), {} playback requests in all ({:.3})",
+            describe(strategy),
+            self.guarantee,
+            self.share(),
+            self.exhaustive_playback,
+            self.exact,
+            self.exact as f64 / exhaustive,
+            run.report.counts.captures_fetched,
+            run.report.counts.captures_fetched as f64 / exhaustive,
+            run.report.counts.playback_requests,
+            run.report.counts.playback_requests as f64 / exhaustive
+        )?;
+        Ok(())
+    }
 }
 
 /// The versions expected of the types crawled other than privacy (the truth holds privacy's).
@@ -468,6 +544,15 @@ pub struct StrategyRow {
     pub versions_stored: u64,
     /// Policy captures downloaded.
     pub captures_downloaded: u64,
+    /// Change-point rows, when exhaustive was crawled too: the fewest policy downloads any
+    /// strategy with the search's guarantee needs on this archive (both ends, a download
+    /// every resolution)...
+    pub floor_policy_downloads: Option<usize>,
+    /// ...with both sides of every change as well (every version with its exact first capture)...
+    pub floor_exact_policy_downloads: Option<usize>,
+    /// ...and the first over exhaustive's playback requests: the least share of them any such
+    /// strategy can reach, homepage reads left out.
+    pub floor_share_of_exhaustive: Option<f64>,
 }
 
 impl StrategyRow {
@@ -475,6 +560,7 @@ impl StrategyRow {
         strategy: crawl::Strategy,
         run: &CrawlRun,
         truth: Option<&TruthFigures>,
+        floor: Option<Floor>,
         options: &CrawlOptions,
         expected: &BTreeMap<DocumentType, usize>,
     ) -> StrategyRow {
@@ -509,6 +595,9 @@ impl StrategyRow {
             peak_rss_mb: run.peak_rss_mb(),
             versions_stored: c.versions_new,
             captures_downloaded: c.captures_fetched,
+            floor_policy_downloads: floor.map(|f| f.guarantee),
+            floor_exact_policy_downloads: floor.map(|f| f.exact),
+            floor_share_of_exhaustive: floor.map(|f| f.share()),
         }
     }
 }
@@ -832,6 +921,71 @@ mod tests {
         );
         assert_eq!((figures.found, figures.exact), (3, 3));
         assert_eq!(figures.hash_disagreements, 2);
+    }
+
+    /// Exhaustive then change-point on a small realistic archive: the change-point row carries
+    /// the floor read from exhaustive's store, which the search's downloads never go under.
+    #[test]
+    fn the_change_point_row_carries_the_floor_that_exhaustive_measured() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let fixtures = dir.path().join("archive");
+        let archive_options = ArchiveOptions {
+            profile: Profile::Realistic,
+            other_documents: false,
+        };
+        let generated =
+            synthetic_archive::write_archive_with_options(&fixtures, 6, 1, archive_options)
+                .expect("written");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let set = fake_wayback::FixtureSet::load(&fixtures).expect("fixtures");
+        let server = runtime
+            .block_on(fake_wayback::FakeWayback::start(set))
+            .expect("server");
+        let options = CrawlOptions {
+            domains: 6,
+            scale: 500.0,
+            profile: Profile::Realistic,
+            strategies: vec![crawl::Strategy::Exhaustive, crawl::Strategy::DEFAULT],
+            json: true,
+            ..options()
+        };
+        let mut out = Vec::new();
+        crawl_served(
+            &options,
+            &generated,
+            &server.base_url(),
+            dir.path(),
+            &mut out,
+            &mut Vec::new(),
+        )
+        .expect("crawled");
+        runtime.block_on(server.shutdown());
+        let out = String::from_utf8(out).expect("UTF-8");
+        let rows: Vec<serde_json::Value> = out
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("a JSON row"))
+            .collect();
+        assert_eq!(rows.len(), 2, "{out}");
+        let (exhaustive, search) = (&rows[0], &rows[1]);
+        assert!(exhaustive["floor_policy_downloads"].is_null(), "{out}");
+        let count = |row: &serde_json::Value, key: &str| row[key].as_u64().expect(key);
+        let floor = count(search, "floor_policy_downloads");
+        let exact = count(search, "floor_exact_policy_downloads");
+        // At least both ends of each domain's history; pinning changes costs more; every
+        // capture is more still.
+        assert!(floor >= 2 * 6 - 1, "{out}");
+        assert!(floor <= exact, "{out}");
+        assert!(exact <= count(exhaustive, "captures_downloaded"), "{out}");
+        assert!(count(search, "captures_downloaded") >= floor, "{out}");
+        let share = search["floor_share_of_exhaustive"]
+            .as_f64()
+            .expect("a share");
+        let expected = floor as f64 / count(exhaustive, "playback_requests") as f64;
+        assert!((share - expected).abs() < 1e-12, "{out}");
     }
 
     /// Four types on a tiny generated archive, served in this process: every type has

@@ -32,6 +32,26 @@ fn search_point(point: store::SearchPoint, unavailable: &BTreeSet<i64>) -> Optio
     })
 }
 
+/// The fewest policy downloads any strategy with the change-point search's guarantee needs on
+/// the captures `store` holds, summed over its domains ([`search::fewest_downloads`]): the
+/// benchmark's floor, read from a store where every capture was downloaded (exhaustive).
+pub fn fewest_downloads(
+    store: &store::Store,
+    resolution_seconds: u64,
+    pin_changes: bool,
+) -> store::Result<usize> {
+    let mut total = 0;
+    for domain in store.domains()? {
+        let points: Vec<Point> = store
+            .search_points(domain.id, false)?
+            .into_iter()
+            .filter_map(|point| search_point(point, &BTreeSet::new()))
+            .collect();
+        total += search::fewest_downloads(&points, resolution_seconds, pin_changes);
+    }
+    Ok(total)
+}
+
 /// What fetching one pending capture did.
 pub(crate) enum Fetched {
     Downloaded,

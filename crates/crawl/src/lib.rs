@@ -33,6 +33,7 @@ use store::{RunCounts, RunStatus, Store, StoreError};
 use wayback::WaybackClient;
 
 pub use discovery::{InvalidDomain, Keywords, TypeKeywords, normalize_domain};
+pub use fetch::fewest_downloads;
 pub use rebuild::{DomainRebuild, RebuildReport, rebuild};
 pub use search::{DEFAULT_RESOLUTION_SECONDS, Strategy};
 pub use store::DocumentType;

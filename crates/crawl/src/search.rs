@@ -12,10 +12,15 @@
 //! the fewest downloads that leave no two known points more than the resolution apart (the
 //! latest capture within reach, again and again); one whose ends differ gets the capture beside
 //! the outstanding jump in CDX `length` inside it, if one stands out (a new text usually changes
-//! the record's size more than churn does), else its middle capture by count (halving the
-//! captures left), and the parts are searched again. So every change is pinned to the exact
+//! the record's size more than churn does), else, when it is longer than the resolution, the
+//! capture a download there needs anyway (the latest within the resolution of its first end),
+//! else its middle capture by count (halving the captures left), and the parts are searched
+//! again. So every change is pinned to the exact
 //! first capture showing the new text, and any version that lasted longer than the resolution
 //! has a capture downloaded (its known points are never more than the resolution apart).
+//! Before a span whose ends agree is settled, a capture whose `length` stands far from both
+//! ends' lengths is looked at: a short-lived text between two captures of the same one
+//! (A -> B -> A) would otherwise be inferred away, and the A after it with it.
 
 use wayback::Timestamp;
 
@@ -168,6 +173,7 @@ fn change_point(points: &[Point], resolution_seconds: u64) -> Step {
     if let Some(&last) = interior(last_known + 1, points.len()).last() {
         want(last, &mut step);
     }
+    let churn = churn_bytes(points);
     for pair in known.windows(2) {
         let (a, b) = (pair[0], pair[1]);
         let inside = interior(a + 1, b);
@@ -176,7 +182,14 @@ fn change_point(points: &[Point], resolution_seconds: u64) -> Step {
         }
         let same_text = text_of(&points[a]) == text_of(&points[b]);
         let length = points[a].timestamp.seconds_between(&points[b].timestamp);
-        if same_text && length <= resolution_seconds {
+        if same_text
+            && length <= resolution_seconds
+            && let Some(probe) = length_excursion(points, a, b, &inside, churn)
+        {
+            // The ends agree but some capture's size stands apart from both: most likely a
+            // short-lived text in between (A -> B -> A), looked at before the span is settled.
+            want(probe, &mut step);
+        } else if same_text && length <= resolution_seconds {
             step.infer.extend(
                 inside
                     .iter()
@@ -191,8 +204,16 @@ fn change_point(points: &[Point], resolution_seconds: u64) -> Step {
             }
         } else {
             // The ends differ: beside the record length's outstanding jump, where the text
-            // most likely changed; else the middle capture, halving the captures left.
-            let split = length_jump(points, a, b, &inside).unwrap_or(inside[inside.len() / 2]);
+            // most likely changed; else, in a span too long to settle, the first capture its
+            // resolution cover needs whatever the texts; else the middle capture, halving the
+            // captures left.
+            let split = length_jump(points, a, b, &inside)
+                .or_else(|| {
+                    (length > resolution_seconds)
+                        .then(|| resolution_cover(points, a, b, &inside, resolution_seconds))
+                        .and_then(|cover| cover.first().copied())
+                })
+                .unwrap_or(inside[inside.len() / 2]);
             want(split, &mut step);
         }
     }
@@ -245,6 +266,46 @@ fn length_jump(points: &[Point], a: usize, b: usize, inside: &[usize]) -> Option
     })
 }
 
+/// The size churn alone moves a record by: the median change in CDX `length` between
+/// consecutive captures that have one (0 when fewer than two do).
+fn churn_bytes(points: &[Point]) -> u64 {
+    let lengths: Vec<u64> = points
+        .iter()
+        .filter(|p| !matches!(p.state, PointState::Known(None)))
+        .filter_map(|p| p.length)
+        .collect();
+    let mut jumps: Vec<u64> = lengths.windows(2).map(|w| w[0].abs_diff(w[1])).collect();
+    jumps.sort_unstable();
+    jumps.get(jumps.len() / 2).copied().unwrap_or(0)
+}
+
+/// The capture of `inside` (between known points `a` and `b` that hold the same text) whose CDX
+/// `length` stands farthest from both ends' lengths, when it stands outstandingly far (at least
+/// [`JUMP_FACTOR`] times `churn` and [`JUMP_MIN_BYTES`]): a text that came and went between
+/// two captures of the same text changes the record's size there, while churn moves it a few
+/// bytes and a redesign moves it for good (the captures after it sit near `b`'s length). A wrong
+/// guess costs one download: the capture probed becomes an end, and the captures beside it sit
+/// near one of their ends' lengths. `None` when a length is missing or none stands out.
+fn length_excursion(
+    points: &[Point],
+    a: usize,
+    b: usize,
+    inside: &[usize],
+    churn: u64,
+) -> Option<usize> {
+    let (first, last) = (points[a].length?, points[b].length?);
+    let mut farthest: Option<(u64, usize)> = None;
+    for &i in inside {
+        let length = points[i].length?;
+        let apart = length.abs_diff(first).min(length.abs_diff(last));
+        if farthest.is_none_or(|(most, _)| apart > most) {
+            farthest = Some((apart, i));
+        }
+    }
+    let (apart, index) = farthest?;
+    (apart >= JUMP_MIN_BYTES && apart >= JUMP_FACTOR.saturating_mul(churn)).then_some(index)
+}
+
 /// The captures of `inside` (between known points `a` and `b`, in time order) to download so
 /// that, with `a` and `b`, no two consecutive downloaded captures are more than `resolution`
 /// apart unless no capture lies between them: from `a`, the latest capture within the
@@ -279,6 +340,43 @@ fn resolution_cover(
         from = offset(pick);
     }
     chosen
+}
+
+/// The fewest downloads any strategy with the change-point search's guarantee needs on a URL
+/// history whose texts are all known (`points` from a store where every capture was
+/// downloaded): both ends, and no two consecutive downloads with a text between them more than
+/// `resolution_seconds` apart unless no capture lies between them, which is what the search
+/// leaves behind when it ends. With `pin_changes`, also both sides of every change (what
+/// finding every version with its exact first capture takes). Captures with no text do not
+/// count (the search does not need them). A floor for the benchmark, not a plan: the search
+/// does not know the texts before it downloads them.
+pub fn fewest_downloads(points: &[Point], resolution_seconds: u64, pin_changes: bool) -> usize {
+    let with_text: Vec<usize> = (0..points.len())
+        .filter(|&i| text_of(&points[i]).is_some())
+        .collect();
+    let (Some(&first), Some(&last)) = (with_text.first(), with_text.last()) else {
+        return 0;
+    };
+    let mut forced = vec![first];
+    if pin_changes {
+        for pair in with_text.windows(2) {
+            if text_of(&points[pair[0]]) != text_of(&points[pair[1]]) {
+                forced.extend([pair[0], pair[1]]);
+            }
+        }
+    }
+    forced.push(last);
+    forced.dedup();
+    let mut count = forced.len();
+    for pair in forced.windows(2) {
+        let inside: Vec<usize> = with_text
+            .iter()
+            .copied()
+            .filter(|&i| pair[0] < i && i < pair[1])
+            .collect();
+        count += resolution_cover(points, pair[0], pair[1], &inside, resolution_seconds).len();
+    }
+    count
 }
 
 /// The capture nearest each 1 April and 1 October from the first capture's year to the last's.
@@ -487,6 +585,38 @@ mod tests {
     }
 
     #[test]
+    fn a_short_text_between_two_captures_of_the_same_text_is_looked_at_when_its_size_stands_apart()
+    {
+        // A, then B for 20 days (its records 40 bytes larger), then A again: all within the
+        // resolution, so the ends alone would settle the span.
+        let texts: Vec<(u64, &str)> = (0..600)
+            .map(|day| (day, if (300..320).contains(&day) { "B" } else { "A" }))
+            .collect();
+        let lengths: Vec<Option<u64>> = (0..600u64)
+            .map(|day| {
+                Some(
+                    if (300..320).contains(&day) {
+                        5_040
+                    } else {
+                        5_000
+                    } + day % 2,
+                )
+            })
+            .collect();
+        let (points, _) = run_sized(&texts, &lengths, change_point(1000));
+        assert_eq!(versions(&points, &texts), truth(&texts));
+
+        // A redesign moves the size for good, with no new text: no capture stands apart from
+        // both ends, and the span is settled on its two ends.
+        let texts: Vec<(u64, &str)> = (0..600).map(|day| (day, "A")).collect();
+        let lengths: Vec<Option<u64>> = (0..600u64)
+            .map(|day| Some(if day < 300 { 5_000 } else { 6_000 } + day % 2))
+            .collect();
+        let (_, downloads) = run_sized(&texts, &lengths, change_point(1000));
+        assert_eq!(downloads, 2);
+    }
+
+    #[test]
     fn every_version_longer_than_the_resolution_is_found_on_random_histories() {
         check_random_histories(false);
     }
@@ -537,6 +667,12 @@ mod tests {
             }
             let resolution = 30;
             let (points, downloads) = run_sized(&texts, &lengths, change_point(resolution));
+            // No search does better than the floor that knows every text.
+            let floor = fewest_downloads(&all_known(&texts), resolution * DAY, false);
+            assert!(
+                downloads >= floor,
+                "{downloads} downloads under the floor {floor}"
+            );
             let found = versions(&points, &texts);
             let truth = truth(&texts);
             assert!(downloads <= texts.len());
@@ -584,6 +720,39 @@ mod tests {
                 assert_eq!(truth_at.1, version.1);
             }
         }
+    }
+
+    /// Every capture of `texts` downloaded.
+    fn all_known(texts: &[(u64, &str)]) -> Vec<Point> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, &(day, text))| Point {
+                id: i as i64,
+                timestamp: at_day(day),
+                length: None,
+                state: PointState::Known((!text.is_empty()).then(|| text.to_owned())),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_floor_is_the_two_ends_the_resolution_cover_and_both_sides_of_each_change() {
+        let texts: Vec<(u64, &str)> = (0..1024)
+            .map(|day| (day, if day < 700 { "A" } else { "B" }))
+            .collect();
+        let points = all_known(&texts);
+        // The whole history within the resolution: its two ends; pinning the change adds
+        // days 699 and 700 (what the length jump reaches in the test above).
+        assert_eq!(fewest_downloads(&points, 10_000 * DAY, false), 2);
+        assert_eq!(fewest_downloads(&points, 10_000 * DAY, true), 4);
+        // A resolution of 100 days: the cover of the search's own run above (days 0, 100,
+        // ..., 1000 and 1023).
+        assert_eq!(fewest_downloads(&points, 100 * DAY, false), 12);
+        // Captures with no text are not needed; a gap with no capture inside is no hole.
+        let texts = [(0, "A"), (1, ""), (500, "A"), (501, "")];
+        assert_eq!(fewest_downloads(&all_known(&texts), 10 * DAY, false), 2);
+        assert_eq!(fewest_downloads(&all_known(&[(0, "")]), DAY, true), 0);
     }
 
     #[test]
