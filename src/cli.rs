@@ -250,7 +250,9 @@ pub struct BenchCrawlArgs {
     /// One JSON object per line and strategy (strategy, playback_per_true_version,
     /// cdx_per_domain, cdx_requests, playback_requests, versions_by_type,
     /// versions_found_share, exact_first_capture_share, long_versions_found_share,
-    /// wall_over_bound, peak_rss_mb...) instead of the report.
+    /// wall_over_bound, peak_rss_mb, and with exhaustive among the strategies the change-point
+    /// rows' floor_policy_downloads, floor_exact_policy_downloads, floor_share_of_exhaustive...)
+    /// instead of the report.
     #[arg(long)]
     pub json: bool,
     /// Write the generated archive here (kept) instead of a temporary folder.
