@@ -923,6 +923,37 @@ mod tests {
         assert_eq!(figures.hash_disagreements, 2);
     }
 
+    /// Serves the archive written in `work`/archive in this process and runs [`crawl_served`]
+    /// on it: what it printed, and the archive's request log.
+    fn serve_and_crawl(
+        options: &CrawlOptions,
+        generated: &GeneratedArchive,
+        work: &Path,
+    ) -> (String, Vec<fake_wayback::RequestRecord>) {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let set = fake_wayback::FixtureSet::load(&work.join("archive")).expect("fixtures");
+        let server = runtime
+            .block_on(fake_wayback::FakeWayback::start(set))
+            .expect("server");
+        let mut out = Vec::new();
+        crawl_served(
+            options,
+            generated,
+            &server.base_url(),
+            work,
+            &mut out,
+            &mut Vec::new(),
+        )
+        .expect("crawled");
+        let requests = server.requests();
+        runtime.block_on(server.shutdown());
+        (String::from_utf8(out).expect("UTF-8"), requests)
+    }
+
     /// Exhaustive then change-point on a small realistic archive: the change-point row carries
     /// the floor read from exhaustive's store, which the search's downloads never go under.
     #[test]
@@ -936,15 +967,6 @@ mod tests {
         let generated =
             synthetic_archive::write_archive_with_options(&fixtures, 6, 1, archive_options)
                 .expect("written");
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let set = fake_wayback::FixtureSet::load(&fixtures).expect("fixtures");
-        let server = runtime
-            .block_on(fake_wayback::FakeWayback::start(set))
-            .expect("server");
         let options = CrawlOptions {
             domains: 6,
             scale: 500.0,
@@ -953,18 +975,7 @@ mod tests {
             json: true,
             ..options()
         };
-        let mut out = Vec::new();
-        crawl_served(
-            &options,
-            &generated,
-            &server.base_url(),
-            dir.path(),
-            &mut out,
-            &mut Vec::new(),
-        )
-        .expect("crawled");
-        runtime.block_on(server.shutdown());
-        let out = String::from_utf8(out).expect("UTF-8");
+        let (out, _) = serve_and_crawl(&options, &generated, dir.path());
         let rows: Vec<serde_json::Value> = out
             .lines()
             .map(|line| serde_json::from_str(line).expect("a JSON row"))
@@ -1004,15 +1015,6 @@ mod tests {
         for kind in &DocumentType::ALL[1..] {
             assert!(generated.expected_versions_of(*kind) > 0, "{kind:?}");
         }
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let set = fake_wayback::FixtureSet::load(&fixtures).expect("fixtures");
-        let server = runtime
-            .block_on(fake_wayback::FakeWayback::start(set))
-            .expect("server");
         let options = CrawlOptions {
             domains: 6,
             scale: 500.0,
@@ -1021,19 +1023,7 @@ mod tests {
             json: true,
             ..options()
         };
-        let mut out = Vec::new();
-        crawl_served(
-            &options,
-            &generated,
-            &server.base_url(),
-            dir.path(),
-            &mut out,
-            &mut Vec::new(),
-        )
-        .expect("crawled");
-        let requests = server.requests();
-        runtime.block_on(server.shutdown());
-        let out = String::from_utf8(out).expect("UTF-8");
+        let (out, requests) = serve_and_crawl(&options, &generated, dir.path());
         let row: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON row");
         assert_eq!(
             row["types"],
