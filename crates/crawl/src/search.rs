@@ -617,6 +617,25 @@ mod tests {
     }
 
     #[test]
+    fn a_long_span_whose_ends_differ_with_no_jump_is_split_where_its_cover_needs_a_download() {
+        // A on day 0, B on day 2000, daily captures between with no lengths: the first split
+        // is the capture 100 days on (the resolution cover's first), not day 1000.
+        let mut points: Vec<Point> = (0..=2000)
+            .map(|day| Point {
+                id: day as i64,
+                timestamp: at_day(day),
+                length: None,
+                state: PointState::Pending,
+            })
+            .collect();
+        points[0].state = PointState::Known(Some("A".into()));
+        points[2000].state = PointState::Known(Some("B".into()));
+        assert_eq!(next_step(&points, change_point(100)).download, vec![100]);
+        // Within the resolution, the middle capture.
+        assert_eq!(next_step(&points, change_point(5000)).download, vec![1000]);
+    }
+
+    #[test]
     fn every_version_longer_than_the_resolution_is_found_on_random_histories() {
         check_random_histories(false);
     }
