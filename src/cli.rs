@@ -234,7 +234,7 @@ pub struct BenchCrawlArgs {
         default_value = "change-point"
     )]
     pub strategies: Vec<StrategyArg>,
-    /// The change-point search's resolution (a number and a unit, s, m, h, d or w; default 365d).
+    /// The change-point search's resolution (a number and a unit, s, m, h, d or w; default 540d).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub resolution: Option<u64>,
     /// The document types crawled (privacy, terms, trackers, imprint; comma-separated, as
@@ -302,9 +302,9 @@ pub struct CrawlArgs {
     /// Download every distinct digest of every policy capture (--strategy exhaustive).
     #[arg(long, conflicts_with = "strategy")]
     pub exhaustive: bool,
-    /// The change-point search's resolution: inside a span whose ends hold the same text, a
-    /// capture is downloaded at least this often, so every version that lasted longer is
-    /// found (a number and a unit, s, m, h, d or w; default 365d).
+    /// The change-point search's resolution: inside a span whose ends hold the same text, no
+    /// capture is inferred more than this before a downloaded one, so every version that
+    /// lasted longer is found (a number and a unit, s, m, h, d or w; default 540d).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
     pub resolution: Option<u64>,
     /// The document types to follow (privacy, terms, trackers, imprint; comma-separated):

@@ -9,7 +9,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::corpus_archive::corpus_pairs;
-use common::{Archive, crawl_domains, repo};
+use common::{Archive, crawl_domains_with, repo};
 use fake_wayback::{FixtureCapture, FixtureSet};
 use store::{NotPolicy, Store};
 
@@ -187,7 +187,15 @@ fn a_soft_404_between_two_captures_of_a_policy_opens_no_version() {
     let domains = dir.path().join("domains.txt");
     std::fs::write(&domains, format!("{DOMAIN}\n")).expect("domains file");
     let db = dir.path().join("crawler.sqlite");
-    crawl_domains(&archive, dir.path(), &db, &domains);
+    // The 404 capture lies within the default resolution before the policy's next capture, so
+    // the search would infer it; with a month it is looked at.
+    crawl_domains_with(
+        &archive,
+        dir.path(),
+        &db,
+        &domains,
+        &["--resolution", "30d"],
+    );
     let store = Store::open_read_only(&db).expect("store opens");
     let domain = store
         .domain(DOMAIN, store::DocumentType::Privacy)

@@ -124,6 +124,17 @@ pub fn fast_config(dir: &Path) -> PathBuf {
 /// Crawls the domains listed in `domains_file` from `archive` into `db` with fast limits; panics
 /// unless it succeeds.
 pub fn crawl_domains(archive: &Archive, dir: &Path, db: &Path, domains_file: &Path) {
+    crawl_domains_with(archive, dir, db, domains_file, &[]);
+}
+
+/// [`crawl_domains`] with more `crawl` arguments (`--resolution 30d`...).
+pub fn crawl_domains_with(
+    archive: &Archive,
+    dir: &Path,
+    db: &Path,
+    domains_file: &Path,
+    crawl_args: &[&str],
+) {
     let config = fast_config(dir);
     let output = crawler()
         .arg("--config")
@@ -135,6 +146,7 @@ pub fn crawl_domains(archive: &Archive, dir: &Path, db: &Path, domains_file: &Pa
         .arg("crawl")
         .arg("--domains-file")
         .arg(domains_file)
+        .args(crawl_args)
         .output()
         .expect("crawler runs");
     assert!(output.status.success(), "{}", text(&output.stderr));

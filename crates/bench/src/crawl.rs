@@ -257,7 +257,7 @@ impl Floor {
         let exhaustive = self.exhaustive_playback.max(1) as f64;
         writeln!(
             out,
-            "floor of {}: at least {} policy downloads ({:.3} of exhaustive's {} playback requests) for the two ends and a download every resolution; {} ({:.3}) to also pin every change; this crawl {} ({:.3}), {} playback requests in all ({:.3})",
+            "floor of {}: at least {} policy downloads ({:.3} of exhaustive's {} playback requests) for the two ends and no capture inferred more than the resolution before a download; {} ({:.3}) to also pin every change; this crawl {} ({:.3}), {} playback requests in all ({:.3})",
             describe(strategy),
             self.guarantee,
             self.share(),
@@ -545,8 +545,8 @@ pub struct StrategyRow {
     /// Policy captures downloaded.
     pub captures_downloaded: u64,
     /// Change-point rows, when exhaustive was crawled too: the fewest policy downloads any
-    /// strategy with the search's guarantee needs on this archive (both ends, a download
-    /// every resolution)...
+    /// strategy with the search's guarantee needs on this archive (both ends, no capture
+    /// inferred more than the resolution before a download)...
     pub floor_policy_downloads: Option<usize>,
     /// ...with both sides of every change as well (every version with its exact first capture)...
     pub floor_exact_policy_downloads: Option<usize>,

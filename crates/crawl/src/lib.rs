@@ -68,7 +68,7 @@ pub struct CrawlSettings {
     /// Which policy captures are downloaded (`change-point` by default).
     pub strategy: StrategyName,
     /// The change-point search's resolution, in days: inside a span whose ends hold the same
-    /// text, a capture is downloaded at least this often.
+    /// text, no capture is inferred more than this before a downloaded one.
     pub resolution_days: f64,
 }
 
