@@ -275,9 +275,9 @@ fn length_jump(points: &[Point], a: usize, b: usize, inside: &[usize]) -> Option
 /// `b`'s. A change too small for [`length_jump`]'s floor still shows so when the record keeps
 /// its size on both sides of it. The first capture near `b`'s length is the one downloaded (or,
 /// when all sit near `a`'s, the last of them), so a right guess pins the change in one or two
-/// downloads; a wrong one (a redesign with no new text) costs one, since the sizes then no
-/// longer step cleanly between the ends of the part that holds the change. `None` when a length
-/// is missing or the sizes do not step cleanly.
+/// downloads; a wrong one (a redesign with no new text) costs one or two, until the ends of the
+/// part that holds the change sit at the same size and the sizes no longer step. `None` when a
+/// length is missing or the sizes do not step cleanly.
 fn length_step(
     points: &[Point],
     a: usize,
