@@ -140,9 +140,10 @@ pub enum BenchCommand {
     /// stored version, conversions per downloaded capture, wall time over the lower bound the
     /// rate limits imply, the crawl's CPU time, and peak memory.
     ///
-    /// Writes an archive of DOMAINS domains with 20-200 captures each, serves it with the
-    /// fake-wayback binary (built beside crawler by `cargo build --release --workspace`) in its
-    /// own process, and crawls it with the default limits multiplied by SCALE.
+    /// Writes an archive of DOMAINS domains with 20-200 captures each (in a process of its
+    /// own, so that the memory measured is the crawl's), serves it with the fake-wayback binary
+    /// (built beside crawler by `cargo build --release --workspace`) in another, and crawls it
+    /// with the default limits multiplied by SCALE.
     Crawl(BenchCrawlArgs),
     /// Export time and peak memory on a generated store of VERSIONS versions (ten per
     /// domain), as SQLite and as JSON lines (or --format warc): memory stays flat because
@@ -155,6 +156,10 @@ pub enum BenchCommand {
     /// attribute lists and text, misnested formatting...) at growing sizes: per page the size,
     /// seconds (best of REPEAT), MB/s, and the time ratio per doubling of size (2 is linear).
     Pathological(BenchPathologicalArgs),
+    /// Writes the archive `bench crawl` serves, and what the generator made beside it
+    /// (`bench crawl` runs it in a process of its own, so that its memory is not the crawl's).
+    #[command(hide = true)]
+    Generate(BenchGenerateArgs),
 }
 
 /// Arguments of `crawler bench pathological`.
@@ -206,6 +211,26 @@ pub enum BenchExportFormat {
     Jsonl,
     /// The WARC file of the versions' captures.
     Warc,
+}
+
+/// Arguments of `crawler bench generate`.
+#[derive(Debug, Args)]
+pub struct BenchGenerateArgs {
+    /// Domains in the archive.
+    #[arg(long)]
+    pub domains: usize,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The generator: `uniform` or `realistic` (as `bench crawl --profile`).
+    #[arg(long, default_value = "uniform", value_parser = ["uniform", "realistic"])]
+    pub profile: String,
+    /// Also terms of service, cookie policies and imprints on the sites.
+    #[arg(long)]
+    pub other_documents: bool,
+    /// The folder to write it to.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 /// Arguments of `crawler bench crawl`.

@@ -898,3 +898,47 @@ fn bench_crawl_types_are_read_as_crawl_reads_them() {
     assert!(help.contains("--types <TYPES>"), "{help}");
     assert!(help.contains("[default: privacy]"), "{help}");
 }
+
+#[test]
+fn bench_generate_writes_the_archive_and_what_the_generator_made_beside_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("archive");
+    let out_arg = out.to_str().expect("UTF-8 path");
+    let output = crawler(&[
+        "bench",
+        "generate",
+        "--domains",
+        "3",
+        "--profile",
+        "realistic",
+        "--out",
+        out_arg,
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(out.join("captures.toml").is_file());
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("generated.json")).expect("generated.json"))
+            .expect("JSON");
+    assert_eq!(summary["profile"], "realistic");
+    assert_eq!(summary["domains"].as_array().map(Vec::len), Some(3));
+    assert!(summary["truth"].as_array().is_some_and(|t| !t.is_empty()));
+    // Hidden from the help: `bench crawl` runs it.
+    let help = stdout(&crawler(&["bench", "--help"]));
+    assert!(
+        !help
+            .lines()
+            .any(|line| line.trim_start().starts_with("generate ")),
+        "{help}"
+    );
+    let output = crawler(&[
+        "bench",
+        "generate",
+        "--domains",
+        "3",
+        "--profile",
+        "big",
+        "--out",
+        out_arg,
+    ]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+}

@@ -3,7 +3,7 @@
 use crate::UsageError;
 use crate::cli::{
     BenchCommand, BenchConvertArgs, BenchCrawlArgs, BenchDiffArgs, BenchExportArgs,
-    BenchExportFormat, BenchPathologicalArgs, StrategyArg,
+    BenchExportFormat, BenchGenerateArgs, BenchPathologicalArgs, StrategyArg,
 };
 
 pub fn run(command: BenchCommand) -> anyhow::Result<()> {
@@ -32,6 +32,9 @@ pub fn run(command: BenchCommand) -> anyhow::Result<()> {
         ),
         BenchCommand::Pathological(args) => {
             bench::pathological(&pathological_options(args), stdout)
+        }
+        BenchCommand::Generate(args) => {
+            generate_options(args).and_then(|options| bench::generate(&options))
         }
     };
     done.map_err(|error| match error {
@@ -100,7 +103,28 @@ fn crawl_options(args: BenchCrawlArgs) -> Result<bench::CrawlOptions, bench::Ben
         json,
         keep,
         fake_wayback: None,
+        // This binary writes the archive in a process of its own (`bench generate`).
+        generator: std::env::current_exe().ok(),
         cpu_time,
+    })
+}
+
+fn generate_options(args: BenchGenerateArgs) -> Result<bench::GenerateOptions, bench::BenchError> {
+    let BenchGenerateArgs {
+        domains,
+        seed,
+        profile,
+        other_documents,
+        out,
+    } = args;
+    Ok(bench::GenerateOptions {
+        domains,
+        seed,
+        profile: profile
+            .parse()
+            .map_err(|error| bench::BenchError::Usage(format!("{error}")))?,
+        other_documents,
+        out,
     })
 }
 

@@ -41,6 +41,10 @@ pub struct CrawlOptions {
     pub keep: Option<PathBuf>,
     /// The `fake-wayback` binary; by default the one beside the running executable.
     pub fake_wayback: Option<PathBuf>,
+    /// The `crawler` binary: when given, the archive is written by `crawler bench generate`
+    /// in a process of its own ([`generate`]), so that this process's memory is the crawl's
+    /// alone; `None` writes it in this process.
+    pub generator: Option<PathBuf>,
     /// This process's CPU time so far (`None` where it cannot be read): the crawl's is the
     /// difference across it.
     pub cpu_time: fn() -> Option<CpuTime>,
@@ -74,20 +78,17 @@ pub fn crawl(
         .clone()
         .unwrap_or_else(|| work.path().join("archive"));
     let generating = Instant::now();
-    let archive_options = ArchiveOptions {
+    let to_generate = GenerateOptions {
+        domains: options.domains,
+        seed: options.seed,
         profile: options.profile,
         other_documents: options.types.iter().any(|&t| t != DocumentType::Privacy),
+        out: fixtures.clone(),
     };
-    let generated = synthetic_archive::write_archive_with_options(
-        &fixtures,
-        options.domains,
-        options.seed,
-        archive_options,
-    )
-    .map_err(BenchError::io(format!(
-        "cannot write the generated archive to {}",
-        fixtures.display()
-    )))?;
+    let generated = match &options.generator {
+        Some(binary) => generate_apart(binary, &to_generate)?,
+        None => write_generated(&to_generate)?,
+    };
     match generated.policy_captures {
         None => writeln!(
             progress,
@@ -132,6 +133,88 @@ pub fn crawl(
     let done = crawl_served(options, &generated, &server.url, work.path(), out, progress);
     server.stop();
     done
+}
+
+/// What [`generate`] writes.
+#[derive(Debug, Clone)]
+pub struct GenerateOptions {
+    /// Domains in the archive.
+    pub domains: usize,
+    /// Seed of the generator.
+    pub seed: u64,
+    /// Which generator writes it.
+    pub profile: Profile,
+    /// The sites also have terms, cookie policies and imprints.
+    pub other_documents: bool,
+    /// The folder it is written to.
+    pub out: PathBuf,
+}
+
+/// `crawler bench generate`: writes the archive [`crawl`] serves, with what the generator made
+/// beside it ([`GeneratedArchive::save`]), so that [`crawl`] can have it written by another
+/// process.
+pub fn generate(options: &GenerateOptions) -> Result<(), BenchError> {
+    let generated = write_generated(options)?;
+    generated.save(&options.out).map_err(BenchError::io(format!(
+        "cannot write {} in {}",
+        synthetic_archive::SUMMARY_FILE,
+        options.out.display()
+    )))
+}
+
+fn write_generated(options: &GenerateOptions) -> Result<GeneratedArchive, BenchError> {
+    synthetic_archive::write_archive_with_options(
+        &options.out,
+        options.domains,
+        options.seed,
+        ArchiveOptions {
+            profile: options.profile,
+            other_documents: options.other_documents,
+        },
+    )
+    .map_err(BenchError::io(format!(
+        "cannot write the generated archive to {}",
+        options.out.display()
+    )))
+}
+
+/// Has `crawler` (`binary`) run [`generate`] in a process of its own, and reads what it made.
+fn generate_apart(
+    binary: &Path,
+    options: &GenerateOptions,
+) -> Result<GeneratedArchive, BenchError> {
+    let mut command = Command::new(binary);
+    command
+        .args(["bench", "generate", "--domains"])
+        .arg(options.domains.to_string())
+        .arg("--seed")
+        .arg(options.seed.to_string())
+        .arg("--profile")
+        .arg(options.profile.name())
+        .arg("--out")
+        .arg(&options.out);
+    if options.other_documents {
+        command.arg("--other-documents");
+    }
+    let output = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(BenchError::io(format!("cannot start {}", binary.display())))?;
+    if !output.status.success() {
+        return Err(BenchError::Helper(format!(
+            "`{} bench generate` failed ({}): {}",
+            binary.display(),
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
+    }
+    GeneratedArchive::load(&options.out).map_err(BenchError::io(format!(
+        "cannot read {} in {}",
+        synthetic_archive::SUMMARY_FILE,
+        options.out.display()
+    )))
 }
 
 /// The crawls of [`crawl`] on the generated archive served at `base_url`, their stores in
@@ -849,6 +932,7 @@ mod tests {
             json: false,
             keep: None,
             fake_wayback: Some(PathBuf::from("/nonexistent/fake-wayback")),
+            generator: None,
             cpu_time: || None,
         }
     }
@@ -1093,5 +1177,32 @@ mod tests {
         assert!(out.is_empty());
         let progress = String::from_utf8(progress).expect("UTF-8");
         assert!(progress.starts_with("generated 1 domains, "), "{progress}");
+    }
+
+    #[test]
+    fn a_generator_that_fails_stops_the_benchmark_with_what_it_said() {
+        let missing = CrawlOptions {
+            generator: Some(PathBuf::from("/nonexistent/crawler")),
+            ..options()
+        };
+        let error = crawl(&missing, &mut Vec::new(), &mut Vec::new()).expect_err("no generator");
+        assert!(
+            error
+                .to_string()
+                .starts_with("cannot start /nonexistent/crawler"),
+            "{error}"
+        );
+        // A program that exits with an error and writes no summary: `false`.
+        let failing = CrawlOptions {
+            generator: Some(PathBuf::from("false")),
+            ..options()
+        };
+        let error = crawl(&failing, &mut Vec::new(), &mut Vec::new()).expect_err("it fails");
+        assert!(
+            error
+                .to_string()
+                .starts_with("`false bench generate` failed"),
+            "{error}"
+        );
     }
 }

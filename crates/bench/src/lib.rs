@@ -22,7 +22,7 @@ mod pathological;
 use std::time::Duration;
 
 pub use convert::{ConvertOptions, convert};
-pub use crawl::{CrawlOptions, crawl};
+pub use crawl::{CrawlOptions, GenerateOptions, crawl, generate};
 pub use diff::{DiffOptions, View, diff};
 pub use export::{ExportFormat, ExportOptions, export};
 pub use pathological::{PathologicalOptions, pathological};

@@ -27,7 +27,8 @@ pub use document_type::DocumentType;
 pub use realistic::PolicyCount;
 
 /// Which generator writes the archive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Profile {
     /// 20 to 200 captures a domain, 1.5 digests per text: today's generator, output unchanged.
     #[default]
@@ -80,8 +81,8 @@ pub struct ArchiveOptions {
     pub other_documents: bool,
 }
 
-/// What the generator made.
-#[derive(Debug, Clone)]
+/// What the generator made (also `generated.json` beside the archive, [`GeneratedArchive::read`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GeneratedArchive {
     /// The generator that made it.
     pub profile: Profile,
@@ -105,7 +106,7 @@ pub struct GeneratedArchive {
 
 /// One text version as the generator made it: the captures from `first` to `last` show the
 /// same policy text, the capture before `first` (if any) another one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TrueVersion {
     /// The domain.
     pub domain: String,
@@ -209,7 +210,24 @@ pub fn write_archive_with_options(
     }
 }
 
+/// The file, in the archive's folder, that [`GeneratedArchive::save`] writes.
+pub const SUMMARY_FILE: &str = "generated.json";
+
 impl GeneratedArchive {
+    /// Writes what the generator made to `dir`'s [`SUMMARY_FILE`], for a process that did not
+    /// generate the archive itself ([`GeneratedArchive::load`]).
+    pub fn save(&self, dir: &Path) -> std::io::Result<()> {
+        let json = serde_json::to_vec(self).map_err(std::io::Error::other)?;
+        std::fs::write(dir.join(SUMMARY_FILE), json)
+    }
+
+    /// Reads what [`GeneratedArchive::save`] wrote in `dir`.
+    pub fn load(dir: &Path) -> std::io::Result<GeneratedArchive> {
+        let bytes = std::fs::read(dir.join(SUMMARY_FILE))?;
+        serde_json::from_slice(&bytes)
+            .map_err(|error| std::io::Error::new(std::io::ErrorKind::InvalidData, error))
+    }
+
     /// Versions of `kind` a perfect crawl finds: [`GeneratedArchive::expected_versions`] for
     /// privacy, [`GeneratedArchive::expected_by_type`] for the others (0 when not written).
     pub fn expected_versions_of(&self, kind: DocumentType) -> usize {
@@ -311,6 +329,25 @@ mod tests {
         );
         assert_eq!(folder_hash(dir.path()), 0x63fa_84a5_3d90_afb6);
         assert!(generated.truth.is_empty() && generated.policy_captures.is_none());
+    }
+
+    #[test]
+    fn what_the_generator_made_reads_back_from_its_summary() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let options = ArchiveOptions {
+            profile: Profile::Realistic,
+            other_documents: true,
+        };
+        let generated = write_archive_with_options(dir.path(), 12, 7, options).expect("written");
+        assert!(!generated.truth.is_empty() && !generated.expected_by_type.is_empty());
+        generated.save(dir.path()).expect("saved");
+        assert_eq!(
+            GeneratedArchive::load(dir.path()).expect("loaded"),
+            generated
+        );
+        std::fs::write(dir.path().join(SUMMARY_FILE), b"{").expect("overwritten");
+        let error = GeneratedArchive::load(dir.path()).expect_err("a broken summary");
+        assert_eq!(error.kind(), std::io::ErrorKind::InvalidData);
     }
 
     /// The `[[capture]]` blocks of a written `captures.toml`, as text.

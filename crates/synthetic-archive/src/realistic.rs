@@ -29,7 +29,7 @@ use std::path::Path;
 use crate::{GeneratedArchive, Profile, Rng, TrueVersion, WORDS, documents, time};
 
 /// Policy page captures of a realistic archive.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PolicyCount {
     /// Captures of a policy page (status 200) before digest collapse: the archive's rows.
     pub captures: usize,
