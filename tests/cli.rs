@@ -942,3 +942,34 @@ fn bench_generate_writes_the_archive_and_what_the_generator_made_beside_it() {
     ]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
 }
+
+#[test]
+fn bench_crawl_generates_apart_and_reads_the_truth_back_after_the_crawl() {
+    // `bench crawl` has `bench generate` write the archive in a process of its own, then
+    // compares the crawl with the truth it saved; fake-wayback sits beside crawler.
+    let output = crawler(&[
+        "bench",
+        "crawl",
+        "--profile",
+        "realistic",
+        "--domains",
+        "3",
+        "--scale",
+        "500",
+        "--json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let row: serde_json::Value =
+        serde_json::from_str(stdout(&output).lines().next().expect("a row")).expect("JSON");
+    assert_eq!(row["strategy"], "change-point");
+    assert_eq!(row["versions_found_share"], 1.0, "{row}");
+    assert!(
+        row["peak_rss_mb"].as_f64().is_some_and(|mb| mb > 0.0),
+        "{row}"
+    );
+    assert!(
+        stderr(&output).contains("true versions"),
+        "{}",
+        stderr(&output)
+    );
+}

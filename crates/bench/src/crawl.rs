@@ -85,9 +85,15 @@ pub fn crawl(
         other_documents: options.types.iter().any(|&t| t != DocumentType::Privacy),
         out: fixtures.clone(),
     };
-    let generated = match &options.generator {
-        Some(binary) => generate_apart(binary, &to_generate)?,
-        None => write_generated(&to_generate)?,
+    let (generated, saved_truth) = match &options.generator {
+        Some(binary) => {
+            // Its truth is read again after each crawl instead of held through it, so that
+            // the memory measured is the crawl's.
+            let mut generated = generate_apart(binary, &to_generate)?;
+            generated.truth = Vec::new();
+            (generated, Some(fixtures.as_path()))
+        }
+        None => (write_generated(&to_generate)?, None),
     };
     match generated.policy_captures {
         None => writeln!(
@@ -130,7 +136,15 @@ pub fn crawl(
         None => beside_current_exe("fake-wayback")?,
     };
     let mut server = FakeArchive::start(&binary, &fixtures)?;
-    let done = crawl_served(options, &generated, &server.url, work.path(), out, progress);
+    let done = crawl_served(
+        options,
+        &generated,
+        saved_truth,
+        &server.url,
+        work.path(),
+        out,
+        progress,
+    );
     server.stop();
     done
 }
@@ -218,10 +232,12 @@ fn generate_apart(
 }
 
 /// The crawls of [`crawl`] on the generated archive served at `base_url`, their stores in
-/// `work`.
+/// `work`. The truth is `generated`'s, or, when `saved_truth` names the archive's folder, the
+/// one saved there ([`GeneratedArchive::load`]), read after each crawl.
 fn crawl_served(
     options: &CrawlOptions,
     generated: &GeneratedArchive,
+    saved_truth: Option<&Path>,
     base_url: &str,
     work: &Path,
     out: &mut dyn Write,
@@ -260,8 +276,18 @@ fn crawl_served(
             && options.types.contains(&DocumentType::Privacy)
         {
             let store = store::Store::open_read_only(&db)?;
+            let saved = match saved_truth {
+                Some(dir) => Some(GeneratedArchive::load(dir).map_err(BenchError::io(format!(
+                    "cannot read the truth back from {}",
+                    dir.display()
+                )))?),
+                None => None,
+            };
+            let true_versions = saved
+                .as_ref()
+                .map_or(&generated.truth, |saved| &saved.truth);
             Some(TruthFigures::of(
-                &generated.truth,
+                true_versions,
                 &stored_versions(&store)?,
                 long_seconds(strategy),
             ))
@@ -1027,6 +1053,7 @@ mod tests {
         crawl_served(
             options,
             generated,
+            None,
             &server.base_url(),
             work,
             &mut out,
