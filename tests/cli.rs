@@ -904,16 +904,19 @@ fn bench_generate_writes_the_archive_and_what_the_generator_made_beside_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("archive");
     let out_arg = out.to_str().expect("UTF-8 path");
-    let output = crawler(&[
-        "bench",
-        "generate",
-        "--domains",
-        "3",
-        "--profile",
-        "realistic",
-        "--out",
-        out_arg,
-    ]);
+    let generate = |profile: &str| {
+        crawler(&[
+            "bench",
+            "generate",
+            "--domains",
+            "3",
+            "--profile",
+            profile,
+            "--out",
+            out_arg,
+        ])
+    };
+    let output = generate("realistic");
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(out.join("captures.toml").is_file());
     let summary: serde_json::Value =
@@ -930,16 +933,7 @@ fn bench_generate_writes_the_archive_and_what_the_generator_made_beside_it() {
             .any(|line| line.trim_start().starts_with("generate ")),
         "{help}"
     );
-    let output = crawler(&[
-        "bench",
-        "generate",
-        "--domains",
-        "3",
-        "--profile",
-        "big",
-        "--out",
-        out_arg,
-    ]);
+    let output = generate("big");
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
 }
 

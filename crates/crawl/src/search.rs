@@ -688,46 +688,27 @@ mod tests {
         let texts: Vec<(u64, &str)> = (0..600)
             .map(|day| (day, if (300..320).contains(&day) { "B" } else { "A" }))
             .collect();
-        let lengths: Vec<Option<u64>> = (0..600u64)
-            .map(|day| {
-                Some(
-                    if (300..320).contains(&day) {
-                        5_040
+        // Records of `b_size` bytes during B, 5,000 otherwise, plus churn of `day % wander`.
+        let sizes = |b_size: u64, wander: u64| -> Vec<Option<u64>> {
+            (0..600u64)
+                .map(|day| {
+                    let size = if (300..320).contains(&day) {
+                        b_size
                     } else {
                         5_000
-                    } + day % 2,
-                )
-            })
-            .collect();
-        let (points, _) = run_sized(&texts, &lengths, change_point(1000));
+                    };
+                    Some(size + day % wander)
+                })
+                .collect()
+        };
+        let (points, _) = run_sized(&texts, &sizes(5_040, 2), change_point(1000));
         assert_eq!(versions(&points, &texts), truth(&texts));
 
         // B only 4 bytes larger, with sizes that otherwise hold still to a byte: looked at too.
-        let lengths: Vec<Option<u64>> = (0..600u64)
-            .map(|day| {
-                Some(
-                    if (300..320).contains(&day) {
-                        5_004
-                    } else {
-                        5_000
-                    } + day % 2,
-                )
-            })
-            .collect();
-        let (points, _) = run_sized(&texts, &lengths, change_point(1000));
+        let (points, _) = run_sized(&texts, &sizes(5_004, 2), change_point(1000));
         assert_eq!(versions(&points, &texts), truth(&texts));
         // The same 4 bytes among sizes that wander by as much: not told from churn.
-        let lengths: Vec<Option<u64>> = (0..600u64)
-            .map(|day| {
-                Some(
-                    if (300..320).contains(&day) {
-                        5_004
-                    } else {
-                        5_000
-                    } + day % 5,
-                )
-            })
-            .collect();
+        let lengths = sizes(5_004, 5);
         let (points, downloads) = run_sized(&texts, &lengths, change_point(1000));
         assert_eq!((downloads, versions(&points, &texts).len()), (2, 1));
 
